@@ -1,0 +1,175 @@
+/**
+ * Contact cache for one session: full list with Seq paging, batch lookups in
+ * chunks of 50, ModContact/DelContact application, and search by the names a
+ * user knows (remark, nickname, WeChat ID). UserNames are per session, so the
+ * cache is cleared at every new login (protocol.md §6.15).
+ */
+import { AmbiguousContactError, UnknownContactError } from './errors';
+import type { CallOptions, WeChatHttp } from './http';
+import { CGI } from './http';
+import type { Session } from './session';
+import type { BaseResponse, RawContact, RawMember } from './types';
+
+/** The server's cap per webwxbatchgetcontact (§1.9); larger lists are silently cut. */
+export const BATCH_LIMIT = 50;
+/** OFF stops webwxgetcontact paging after 17 pages; we allow more for big accounts but stay bounded. */
+export const MAX_CONTACT_PAGES = 100;
+
+const SPECIAL_USERS = new Set([
+	'newsapp', 'fmessage', 'filehelper', 'weibo', 'qqmail', 'tmessage', 'qmessage', 'qqsync', 'floatbottle',
+	'lbsapp', 'shakeapp', 'medianote', 'qqfriend', 'readerapp', 'blogapp', 'facebookapp', 'masssendapp',
+	'meishiapp', 'feedsapp', 'voip', 'blogappweixin', 'weixin', 'brandsessionholder', 'weixinreminder',
+	'officialaccounts', 'notification_messages', 'wxitil', 'userexperience_alarm',
+]);
+
+export function isGroupName(userName: string): boolean {
+	return userName.startsWith('@@') || userName.endsWith('@chatroom');
+}
+
+export function isSpecialName(userName: string): boolean {
+	return SPECIAL_USERS.has(userName);
+}
+
+export function isOfficial(c: RawContact): boolean {
+	return ((c.VerifyFlag ?? 0) & 8) !== 0;
+}
+
+export function displayName(c: RawContact): string {
+	return c.RemarkName || c.NickName || c.UserName;
+}
+
+interface GetContactResponse {
+	BaseResponse: BaseResponse;
+	MemberCount: number;
+	MemberList: RawContact[];
+	Seq: number;
+}
+
+interface BatchResponse {
+	BaseResponse: BaseResponse;
+	Count: number;
+	ContactList: RawContact[];
+}
+
+export interface BatchItem {
+	UserName: string;
+	EncryChatRoomId?: string;
+}
+
+export class ContactStore {
+	private byName = new Map<string, RawContact>();
+
+	get size(): number {
+		return this.byName.size;
+	}
+
+	clear(): void {
+		this.byName.clear();
+	}
+
+	get(userName: string): RawContact | undefined {
+		return this.byName.get(userName);
+	}
+
+	all(): RawContact[] {
+		return [...this.byName.values()];
+	}
+
+	/** Adds or replaces; a group update without members keeps the members we had. */
+	upsert(contact: RawContact): void {
+		if (!contact || typeof contact.UserName !== 'string' || !contact.UserName) return;
+		const prev = this.byName.get(contact.UserName);
+		if (prev && isGroupName(contact.UserName) && (!contact.MemberList || contact.MemberList.length === 0) && prev.MemberList?.length) {
+			this.byName.set(contact.UserName, { ...contact, MemberList: prev.MemberList, MemberCount: prev.MemberCount });
+			return;
+		}
+		this.byName.set(contact.UserName, contact);
+	}
+
+	remove(userName: string): void {
+		this.byName.delete(userName);
+	}
+
+	member(groupUserName: string, memberUserName: string): RawMember | undefined {
+		return this.byName.get(groupUserName)?.MemberList?.find((m) => m.UserName === memberUserName);
+	}
+
+	/** Groups whose member list is still unknown (init/getcontact deliver them empty). */
+	groupsWithoutMembers(): string[] {
+		return this.all().filter((c) => isGroupName(c.UserName) && !(c.MemberList && c.MemberList.length)).map((c) => c.UserName);
+	}
+
+	/**
+	 * Finds one contact by UserName, remark, nickname or WeChat ID (alias). Exact
+	 * matches win over case-insensitive ones; more than one candidate is an error.
+	 */
+	resolve(query: string): RawContact {
+		const q = query.trim();
+		if (!q) throw new UnknownContactError(query);
+		const direct = this.byName.get(q);
+		if (direct) return direct;
+		const fields: Array<(c: RawContact) => string | undefined> = [(c) => c.RemarkName, (c) => c.NickName, (c) => c.Alias];
+		for (const caseless of [false, true]) {
+			const needle = caseless ? q.toLowerCase() : q;
+			for (const field of fields) {
+				const hits = this.all().filter((c) => {
+					const v = field(c);
+					return !!v && (caseless ? v.toLowerCase() : v) === needle;
+				});
+				if (hits.length === 1) return hits[0];
+				if (hits.length > 1) throw new AmbiguousContactError(query, hits.map((c) => `${displayName(c)} (${c.UserName.slice(0, 12)}…)`));
+			}
+		}
+		throw new UnknownContactError(query);
+	}
+
+	/** Contacts whose remark, nickname or alias contains `text` (case-insensitive). */
+	search(text: string, limit = 50): RawContact[] {
+		const needle = text.trim().toLowerCase();
+		const out: RawContact[] = [];
+		for (const c of this.byName.values()) {
+			if (!needle || [c.RemarkName, c.NickName, c.Alias].some((v) => !!v && v.toLowerCase().includes(needle))) out.push(c);
+			if (out.length >= limit) break;
+		}
+		return out;
+	}
+}
+
+/** webwxgetcontact with Seq paging (GET, OFF's four parameters). */
+export async function fetchAllContacts(http: WeChatHttp, session: Session, opts: CallOptions = {}): Promise<RawContact[]> {
+	const all: RawContact[] = [];
+	let seq = 0;
+	const seenSeqs = new Set<number>();
+	for (let page = 0; page < MAX_CONTACT_PAGES; page++) {
+		const res = await http.getJson<GetContactResponse>(
+			session,
+			`${CGI}/webwxgetcontact`,
+			{ pass_ticket: session.tokens.passTicket, r: Math.floor(http.clock.now()), seq, skey: session.tokens.skey },
+			opts,
+		);
+		if (Array.isArray(res.MemberList)) all.push(...res.MemberList);
+		const next = Number(res.Seq) || 0;
+		// Seq 0 = done; a repeated Seq would loop forever (OW's guard).
+		if (next === 0 || seenSeqs.has(next)) break;
+		seenSeqs.add(next);
+		seq = next;
+	}
+	return all;
+}
+
+/** webwxbatchgetcontact in chunks of at most 50 (the server silently drops the rest). */
+export async function batchGetContacts(http: WeChatHttp, session: Session, items: BatchItem[], opts: CallOptions = {}): Promise<RawContact[]> {
+	const out: RawContact[] = [];
+	for (let i = 0; i < items.length; i += BATCH_LIMIT) {
+		const chunk = items.slice(i, i + BATCH_LIMIT).map((it) => ({ UserName: it.UserName, EncryChatRoomId: it.EncryChatRoomId ?? '' }));
+		const res = await http.postJson<BatchResponse>(
+			session,
+			`${CGI}/webwxbatchgetcontact`,
+			{ type: 'ex', r: Math.floor(http.clock.now()), lang: 'zh_CN', pass_ticket: session.tokens.passTicket },
+			{ Count: chunk.length, List: chunk },
+			opts,
+		);
+		if (Array.isArray(res.ContactList)) out.push(...res.ContactList);
+	}
+	return out;
+}

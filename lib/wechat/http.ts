@@ -1,0 +1,215 @@
+/**
+ * The request core every protocol call goes through: builds logical URLs on the
+ * right host, applies the origin override, carries the session's cookie jar in
+ * both directions, and turns JSON envelopes into typed results or typed errors.
+ */
+import type { Clock } from './clock';
+import { ApiError, LoggedOutError, NetworkError, ProtocolError, RateLimitedError, logoutReasonFor } from './errors';
+import type { HostRole } from './hosts';
+import { QR_HOST, routeUrl } from './hosts';
+import { deviceId } from './ids';
+import type { Session } from './session';
+import type { HttpResponse, HttpTransport } from './transport';
+import { setCookieHeaders } from './transport';
+import type { BaseResponse } from './types';
+import type { CookieJar } from '../vendor';
+
+export const CGI = '/cgi-bin/mmwebwx-bin';
+export const USER_AGENT =
+	'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/111.0.0.0 Safari/537.36';
+/** OFF's default request timeout; long polls pass their own. */
+export const DEFAULT_TIMEOUT_MS = 30000;
+
+export type Query = Record<string, string | number | undefined>;
+
+export interface Logger {
+	debug(message: string, meta?: Record<string, unknown>): void;
+	info(message: string, meta?: Record<string, unknown>): void;
+	warn(message: string, meta?: Record<string, unknown>): void;
+}
+
+export const silentLogger: Logger = { debug() {}, info() {}, warn() {} };
+
+export interface ClientDeps {
+	transport: HttpTransport;
+	clock: Clock;
+	logger?: Logger;
+	/** Send every endpoint to this origin (sandbox, tests, proxy); validated by parseOriginOverride. */
+	originOverride?: string;
+}
+
+export interface CallOptions {
+	signal?: AbortSignal;
+	timeoutMs?: number;
+	headers?: Record<string, string>;
+}
+
+export function buildQuery(query: Query): string {
+	const parts: string[] = [];
+	for (const [k, v] of Object.entries(query)) {
+		if (v === undefined) continue;
+		parts.push(`${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`);
+	}
+	return parts.length ? `?${parts.join('&')}` : '';
+}
+
+export class WeChatHttp {
+	readonly deps: ClientDeps;
+	readonly logger: Logger;
+
+	constructor(deps: ClientDeps) {
+		this.deps = deps;
+		this.logger = deps.logger ?? silentLogger;
+	}
+
+	get clock(): Clock {
+		return this.deps.clock;
+	}
+
+	/** Logical URL (before any override) of a path on a host role. */
+	url(session: Session | null, role: HostRole, path: string, query: Query = {}): string {
+		return `https://${hostFor(session, role)}${path}${buildQuery(query)}`;
+	}
+
+	/**
+	 * Sends a request; cookies come from and go back into `jar` under the logical URL.
+	 * Rejects only on network failure/timeout/abort; any status resolves.
+	 */
+	async raw(
+		jar: CookieJar | null,
+		method: 'GET' | 'POST',
+		logicalUrl: string,
+		opts: CallOptions & { body?: string | Uint8Array; responseType?: 'text' | 'stream' } = {},
+	): Promise<HttpResponse> {
+		const { url, extraHeaders } = routeUrl(logicalUrl, this.deps.originOverride);
+		const headers: Record<string, string> = {
+			'user-agent': USER_AGENT,
+			accept: 'application/json, text/plain, */*',
+			'accept-language': 'zh-CN,zh;q=0.9,en;q=0.8',
+			...extraHeaders,
+			...(opts.headers ?? {}),
+		};
+		if (jar) {
+			const cookie = jar.getCookieStringSync(logicalUrl);
+			if (cookie) headers.cookie = cookie;
+		}
+		let res: HttpResponse;
+		try {
+			res = await this.deps.transport.request({
+				method,
+				url,
+				headers,
+				body: opts.body,
+				signal: opts.signal,
+				timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+				responseType: opts.responseType ?? 'text',
+			});
+		} catch (err) {
+			if (opts.signal?.aborted) throw err;
+			if (err instanceof NetworkError) throw err;
+			// A transport's message may quote the URL, and URLs carry tokens: keep only the words.
+			const reason = String((err as Error)?.message ?? err).replace(/\b\w+:\/\/\S+/g, '<url>');
+			throw new NetworkError(`Request to ${endpointName(logicalUrl)} failed: ${reason}`);
+		}
+		if (jar) {
+			for (const header of setCookieHeaders(res)) {
+				try {
+					jar.setCookieSync(header, logicalUrl, { ignoreError: true });
+				} catch {
+					// A cookie the jar rejects (bad domain) is ignored, as a browser would.
+				}
+			}
+		}
+		return res;
+	}
+
+	/** GET/POST expecting text; HTTP errors become NetworkError with the status. */
+	async text(jar: CookieJar | null, method: 'GET' | 'POST', logicalUrl: string, opts: CallOptions & { body?: string } = {}): Promise<{ status: number; text: string; res: HttpResponse }> {
+		const res = await this.raw(jar, method, logicalUrl, opts);
+		const text = res.text ?? '';
+		if (res.status >= 400) throw new NetworkError(`${endpointName(logicalUrl)} answered HTTP ${res.status}.`, res.status);
+		return { status: res.status, text, res };
+	}
+
+	/** BaseRequest for JSON calls; DeviceID fresh per call like the official client. */
+	baseRequest(session: Session): { Uin: number; Sid: string; Skey: string; DeviceID: string } {
+		return {
+			Uin: Number(session.tokens.uin),
+			Sid: session.tokens.sid,
+			Skey: session.tokens.skey,
+			DeviceID: deviceId(this.clock),
+		};
+	}
+
+	/**
+	 * POST a JSON body with BaseRequest to the main host and check the envelope:
+	 * 1100/1101/1102 → LoggedOutError, 1205 → RateLimitedError, other Ret → ApiError.
+	 */
+	async postJson<T extends { BaseResponse?: BaseResponse }>(
+		session: Session,
+		path: string,
+		query: Query,
+		body: Record<string, unknown>,
+		opts: CallOptions & { role?: HostRole } = {},
+	): Promise<T> {
+		const url = this.url(session, opts.role ?? 'main', path, query);
+		const payload = JSON.stringify({ BaseRequest: this.baseRequest(session), ...body });
+		const { text } = await this.text(session.jar, 'POST', url, {
+			...opts,
+			body: payload,
+			headers: { 'content-type': 'application/json;charset=UTF-8', ...(opts.headers ?? {}) },
+		});
+		return checkEnvelope<T>(endpointName(url), text);
+	}
+
+	/** GET a JSON document from the main host and check its envelope. */
+	async getJson<T extends { BaseResponse?: BaseResponse }>(session: Session, path: string, query: Query, opts: CallOptions = {}): Promise<T> {
+		const url = this.url(session, 'main', path, query);
+		const { text } = await this.text(session.jar, 'GET', url, opts);
+		return checkEnvelope<T>(endpointName(url), text);
+	}
+}
+
+export function hostFor(session: Session | null, role: HostRole): string {
+	if (role === 'qr') return QR_HOST;
+	if (!session) {
+		if (role === 'login') return 'login.wx.qq.com';
+		return 'wx.qq.com';
+	}
+	return session.hosts[role];
+}
+
+/** Last path segment, for messages that must never contain query strings (tokens live there). */
+export function endpointName(url: string): string {
+	try {
+		const path = new URL(url).pathname;
+		return path.slice(path.lastIndexOf('/') + 1) || path;
+	} catch {
+		return 'request';
+	}
+}
+
+export function parseJson<T>(endpoint: string, text: string): T {
+	if (!text) throw new ProtocolError(`${endpoint} answered with an empty body.`);
+	try {
+		return JSON.parse(text) as T;
+	} catch {
+		throw new ProtocolError(`${endpoint} answered with a body that is not JSON (${text.length} bytes).`);
+	}
+}
+
+export function checkEnvelope<T extends { BaseResponse?: BaseResponse }>(endpoint: string, text: string): T {
+	const data = parseJson<T>(endpoint, text);
+	if (!data || typeof data !== 'object') throw new ProtocolError(`${endpoint} answered with JSON of the wrong shape.`);
+	const base = data.BaseResponse;
+	if (!base || typeof base.Ret !== 'number') throw new ProtocolError(`${endpoint} answered without a BaseResponse.`);
+	checkRet(endpoint, base.Ret, base.ErrMsg ?? '');
+	return data;
+}
+
+export function checkRet(endpoint: string, ret: number, errMsg: string): void {
+	if (ret === 0) return;
+	if (ret === 1100 || ret === 1101 || ret === 1102) throw new LoggedOutError(logoutReasonFor(ret), ret);
+	if (ret === 1205) throw new RateLimitedError(endpoint);
+	throw new ApiError(endpoint, ret, errMsg);
+}

@@ -1,0 +1,139 @@
+/**
+ * A logged-in session: the only place tokens live. Serializes to a versioned JSON
+ * string (credential, static data, session file) and restores from it, so a
+ * restart resumes without a scan while the server still accepts the session.
+ */
+import { CookieJar } from '../vendor';
+import type { Hosts } from './hosts';
+import { hostsFor } from './hosts';
+import type { RawUser, SyncKey } from './types';
+
+export type LoginMode = 'desktop' | 'web';
+
+export const SESSION_FORMAT_VERSION = 1;
+/** How many recent MsgIds are remembered for de-duplication (replays after restore, IT#238). */
+export const SEEN_LIMIT = 2000;
+
+export interface SessionTokens {
+	uin: string;
+	sid: string;
+	skey: string;
+	passTicket: string;
+}
+
+interface SerializedSession {
+	format: 'wechat-web-session';
+	version: number;
+	mode: LoginMode;
+	mainHost: string;
+	tokens: SessionTokens;
+	user: RawUser | null;
+	syncKey: SyncKey | null;
+	syncCheckKey: SyncKey | null;
+	loginTime: number;
+	cookies: unknown;
+	seen: string[];
+}
+
+export class Session {
+	mode: LoginMode;
+	hosts: Hosts;
+	tokens: SessionTokens;
+	user: RawUser | null = null;
+	syncKey: SyncKey | null = null;
+	syncCheckKey: SyncKey | null = null;
+	/** Unix seconds of the login; older messages are history, not news. */
+	loginTime: number;
+	readonly jar: CookieJar;
+	private seenOrder: string[] = [];
+	private seenSet = new Set<string>();
+
+	constructor(init: { mode: LoginMode; mainHost: string; tokens: SessionTokens; loginTime: number; jar?: CookieJar }) {
+		this.mode = init.mode;
+		this.hosts = hostsFor(init.mainHost);
+		this.tokens = { ...init.tokens };
+		this.loginTime = init.loginTime;
+		this.jar = init.jar ?? new CookieJar();
+	}
+
+	get selfUserName(): string {
+		return this.user?.UserName ?? '';
+	}
+
+	/** Value of a cookie as the server would receive it on the main host. */
+	cookie(name: string): string | undefined {
+		const url = `https://${this.hosts.main}/`;
+		return this.jar.getCookiesSync(url).find((c) => c.key === name)?.value;
+	}
+
+	/** Remembers a MsgId; returns false when it was already seen (a replay). */
+	markSeen(msgId: string): boolean {
+		if (this.seenSet.has(msgId)) return false;
+		this.seenSet.add(msgId);
+		this.seenOrder.push(msgId);
+		if (this.seenOrder.length > SEEN_LIMIT) {
+			const dropped = this.seenOrder.splice(0, this.seenOrder.length - SEEN_LIMIT);
+			for (const id of dropped) this.seenSet.delete(id);
+		}
+		return true;
+	}
+
+	hasSeen(msgId: string): boolean {
+		return this.seenSet.has(msgId);
+	}
+
+	get seenCount(): number {
+		return this.seenOrder.length;
+	}
+
+	/** Replaces the skey when the server hands out a non-empty new one (init/sync `SKey`). */
+	refreshSkey(skey: string | undefined): boolean {
+		if (!skey || skey === this.tokens.skey) return false;
+		this.tokens.skey = skey;
+		return true;
+	}
+
+	toJSON(): string {
+		const data: SerializedSession = {
+			format: 'wechat-web-session',
+			version: SESSION_FORMAT_VERSION,
+			mode: this.mode,
+			mainHost: this.hosts.main,
+			tokens: this.tokens,
+			user: this.user,
+			syncKey: this.syncKey,
+			syncCheckKey: this.syncCheckKey,
+			loginTime: this.loginTime,
+			cookies: this.jar.serializeSync(),
+			seen: this.seenOrder,
+		};
+		return JSON.stringify(data);
+	}
+
+	static fromJSON(text: string): Session {
+		let data: Partial<SerializedSession>;
+		try {
+			data = JSON.parse(text) as Partial<SerializedSession>;
+		} catch {
+			throw new Error('The stored WeChat session is not valid JSON; log in again.');
+		}
+		if (!data || data.format !== 'wechat-web-session') throw new Error('The stored value is not a WeChat Web session; log in again.');
+		if (data.version !== SESSION_FORMAT_VERSION) {
+			throw new Error(`The stored WeChat session has format version ${String(data.version)}, this package reads ${SESSION_FORMAT_VERSION}; log in again.`);
+		}
+		const t = data.tokens;
+		if (!t || !t.uin || !t.sid || !t.skey || typeof data.mainHost !== 'string') throw new Error('The stored WeChat session is incomplete; log in again.');
+		const jar = data.cookies ? CookieJar.deserializeSync(data.cookies as string) : new CookieJar();
+		const s = new Session({ mode: data.mode === 'web' ? 'web' : 'desktop', mainHost: data.mainHost, tokens: t, loginTime: data.loginTime ?? 0, jar });
+		s.user = data.user ?? null;
+		s.syncKey = data.syncKey ?? null;
+		s.syncCheckKey = data.syncCheckKey ?? null;
+		for (const id of data.seen ?? []) if (typeof id === 'string') s.markSeen(id);
+		return s;
+	}
+}
+
+/** `Key_Val` pairs joined with `|` — the synccheck `synckey` parameter (§1.10). */
+export function formatSyncKey(key: SyncKey): string {
+	return key.List.map((k) => `${k.Key}_${k.Val}`).join('|');
+}

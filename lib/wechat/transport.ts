@@ -1,0 +1,48 @@
+/**
+ * The client's only door to the network. Implementations: Node's fetch (command
+ * line, tests) and n8n's request helpers (nodes). The client owns cookies, so a
+ * transport must neither keep nor add any, and must never follow redirects
+ * (webwxnewloginpage answers 301 with the XML in its body, protocol.md §1.4).
+ */
+
+export interface HttpRequest {
+	method: 'GET' | 'POST';
+	url: string;
+	/** Header names in lower case. */
+	headers: Record<string, string>;
+	body?: string | Uint8Array;
+	/** Abort the request (connection included) when this fires. */
+	signal?: AbortSignal;
+	/** Give up after this many ms with a `NetworkError` (timeout). */
+	timeoutMs: number;
+	/** `text`: the body as UTF-8 text; `stream`: the body as a byte stream. */
+	responseType: 'text' | 'stream';
+}
+
+export interface HttpResponse {
+	status: number;
+	/** Header names in lower case; `set-cookie` always as an array. */
+	headers: Record<string, string | string[] | undefined>;
+	/** Present when responseType was `text`. */
+	text?: string;
+	/** Present when responseType was `stream`; must be consumed or cancelled. */
+	stream?: AsyncIterable<Uint8Array>;
+	/** Stop a stream early (frees the connection). */
+	cancel?: () => void;
+}
+
+export interface HttpTransport {
+	/** Resolves with any HTTP status; rejects only for network failures, timeouts and aborts. */
+	request(req: HttpRequest): Promise<HttpResponse>;
+}
+
+export function headerValue(res: HttpResponse, name: string): string | undefined {
+	const v = res.headers[name];
+	return Array.isArray(v) ? v[0] : v;
+}
+
+export function setCookieHeaders(res: HttpResponse): string[] {
+	const v = res.headers['set-cookie'];
+	if (v === undefined) return [];
+	return Array.isArray(v) ? v : [v];
+}

@@ -1,0 +1,68 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports */
+import { FetchTransport, nodeClock } from '../../lib/cli/node-runtime';
+import type { WeChatClientOptions } from '../../lib/wechat/client';
+import { WeChatClient } from '../../lib/wechat/client';
+import type { Logger } from '../../lib/wechat/http';
+import type { LoginEvent, LoginOptions } from '../../lib/wechat/login';
+import type { LoginMode } from '../../lib/wechat/session';
+import type { Simulator, SimulatorOptions } from '../simulator/api';
+import { startSimulator } from '../simulator';
+
+/** Every log line of every client made here, to check that no secret ever reaches a log. */
+export const logLines: string[] = [];
+
+export const recordingLogger: Logger = {
+	debug: (m, meta) => logLines.push(`${m} ${meta ? JSON.stringify(meta) : ''}`),
+	info: (m, meta) => logLines.push(`${m} ${meta ? JSON.stringify(meta) : ''}`),
+	warn: (m, meta) => logLines.push(`${m} ${meta ? JSON.stringify(meta) : ''}`),
+};
+
+export async function startSim(options: SimulatorOptions = {}): Promise<Simulator> {
+	return startSimulator({ loginHoldMs: 300, syncHoldMs: 500, ...options });
+}
+
+export function makeClient(sim: Simulator, overrides: Partial<WeChatClientOptions> = {}): WeChatClient {
+	return new WeChatClient({ transport: new FetchTransport(), clock: nodeClock, logger: recordingLogger, originOverride: sim.origin, ...overrides });
+}
+
+/** Runs a login and plays the phone: scan (unless a push login) and confirm. */
+export async function loginWithPhone(
+	client: WeChatClient,
+	sim: Simulator,
+	opts: Partial<Omit<LoginOptions, 'mode'>> & { mode?: LoginMode; events?: LoginEvent[] } = {},
+): Promise<void> {
+	const events = opts.events ?? [];
+	const done = client.login({
+		pollGapMs: 50,
+		...opts,
+		onEvent: (e) => {
+			events.push(e);
+			if (e.type === 'qr') {
+				sim.scan(e.uuid);
+				setTimeout(() => sim.confirm(e.uuid), 20);
+			} else if (e.type === 'pushSent') {
+				setTimeout(() => sim.confirm(e.uuid), 20);
+			}
+		},
+	});
+	await done;
+}
+
+/** Collects normalized messages from client.receive until `count` arrived (or the timeout). */
+export async function collectMessages(client: WeChatClient, count: number, timeoutMs = 15000, onEvent?: (type: string) => void) {
+	const controller = new AbortController();
+	const timer = setTimeout(() => controller.abort(), timeoutMs);
+	const messages = [];
+	try {
+		for await (const ev of client.receive({ signal: controller.signal, backoffBaseMs: 20, backoffCapMs: 200 })) {
+			onEvent?.(ev.type);
+			if (ev.type === 'messages') messages.push(...ev.messages);
+			if (ev.type === 'loggedOut') break;
+			if (messages.length >= count) break;
+		}
+	} finally {
+		clearTimeout(timer);
+		controller.abort();
+	}
+	return messages;
+}

@@ -1,0 +1,55 @@
+/**
+ * Long-poll holds (login poll, synccheck). A held request re-evaluates itself on
+ * every state change (`notify`), answers its fallback when the hold time runs out
+ * or the simulator closes, and disappears silently when the client disconnects.
+ */
+
+import type { Exchange } from './exchange';
+
+interface Held {
+	ex: Exchange;
+	tryAnswer: () => boolean;
+	fallback: () => void;
+	timer: NodeJS.Timeout;
+}
+
+export class Holds {
+	private readonly held = new Set<Held>();
+
+	/** Answers now if `tryAnswer` can, else holds up to `ms` and then calls `fallback`. */
+	hold(ex: Exchange, ms: number, tryAnswer: () => boolean, fallback: () => void): void {
+		if (tryAnswer()) return;
+		const h: Held = {
+			ex,
+			tryAnswer,
+			fallback,
+			timer: setTimeout(() => {
+				this.held.delete(h);
+				if (ex.open) fallback();
+			}, ms),
+		};
+		this.held.add(h);
+		ex.onClose(() => this.release(h));
+	}
+
+	/** Something changed: let every held request look again. */
+	notify(): void {
+		for (const h of [...this.held]) {
+			if (!h.ex.open) this.release(h);
+			else if (h.tryAnswer()) this.release(h);
+		}
+	}
+
+	/** Ends every hold with its fallback answer (simulator shutdown). */
+	closeAll(): void {
+		for (const h of [...this.held]) {
+			this.release(h);
+			if (h.ex.open) h.fallback();
+		}
+	}
+
+	private release(h: Held): void {
+		clearTimeout(h.timer);
+		this.held.delete(h);
+	}
+}
