@@ -4,7 +4,7 @@
  * This file is the package's one narrow exception to n8n's Cloud rule against
  * Node timers: the command line runs outside n8n and has nothing else to wait with.
  */
-/* eslint-disable @n8n/community-nodes/no-restricted-globals */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/require-node-api-error -- the command line runs under plain Node, outside n8n */
 import type { Clock } from '../wechat/clock';
 import { NetworkError } from '../wechat/errors';
 import type { HttpRequest, HttpResponse, HttpTransport } from '../wechat/transport';

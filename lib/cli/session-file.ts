@@ -1,5 +1,5 @@
 /** The command line's session file: written atomically with mode 0600 (it holds live tokens). */
-/* eslint-disable @n8n/community-nodes/no-restricted-imports */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/require-node-api-error -- the command line runs under plain Node, outside n8n */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 

@@ -1,10 +1,11 @@
+/* eslint-disable @n8n/community-nodes/require-node-api-error -- the n8n-free protocol client throws its own typed errors; nodes/shared maps them to NodeApiError/NodeOperationError */
 /**
  * The protocol client's front door: one object per account that logs in (or
  * resumes), keeps the contact cache, runs the receive loop as normalized
  * message batches, and sends through a pacing queue. Knows nothing of n8n.
  */
 import type { BatchItem } from './contacts';
-import { batchGetContacts, ContactStore, fetchAllContacts, isGroupName } from './contacts';
+import { batchGetContacts, ContactStore, fetchAllContacts, isGroupName, setRemarkName } from './contacts';
 import { isAbort, LoggedOutError, NotLoggedInError, WeChatError } from './errors';
 import type { ClientDeps, Logger } from './http';
 import { CGI, WeChatHttp } from './http';
@@ -69,17 +70,38 @@ export interface ReceiveOptions extends SyncOptions {
 
 export class WeChatClient {
 	readonly http: WeChatHttp;
-	readonly contacts = new ContactStore();
+	readonly contacts: ContactStore = new ContactStore();
 	mode: LoginMode;
 	session: Session | null = null;
 	/** One queue per client: every send and revoke is spaced so bursts never trip Ret 1205. */
 	readonly pacer: SendPacer;
 
-	constructor(options: WeChatClientOptions) {
+	/** When the contact cache was last loaded in full (ms). */
+	contactsLoadedAt = 0;
+
+	constructor(options: WeChatClientOptions, shared?: { pacer: SendPacer; contacts: ContactStore; session: Session | null }) {
 		const originOverride = options.originOverride ? parseOriginOverride(options.originOverride) : undefined;
 		this.http = new WeChatHttp({ ...options, originOverride });
 		this.mode = options.mode ?? 'desktop';
-		this.pacer = new SendPacer(options.clock, options.pacing);
+		this.pacer = shared?.pacer ?? new SendPacer(options.clock, options.pacing);
+		if (shared) {
+			this.contacts = shared.contacts;
+			this.session = shared.session;
+		}
+	}
+
+	/**
+	 * A second handle on the same account — same session, contact cache and send
+	 * queue — that talks through another transport. n8n nodes use it to borrow a
+	 * live client (e.g. the trigger's) with their own request helpers.
+	 */
+	fork(deps: Pick<WeChatClientOptions, 'transport' | 'clock' | 'logger'>): WeChatClient {
+		const child = new WeChatClient(
+			{ ...this.http.deps, ...deps, mode: this.mode },
+			{ pacer: this.pacer, contacts: this.contacts, session: this.session },
+		);
+		child.contactsLoadedAt = this.contactsLoadedAt;
+		return child;
 	}
 
 	get logger(): Logger {
@@ -185,6 +207,7 @@ export class WeChatClient {
 		const session = this.requireSession();
 		const all = await fetchAllContacts(this.http, session, { signal });
 		for (const c of all) this.contacts.upsert(c);
+		this.contactsLoadedAt = this.http.clock.now();
 		const groups = this.contacts.groupsWithoutMembers();
 		if (groups.length) await this.fetchContacts(groups.map((UserName) => ({ UserName })), signal);
 		return this.contacts.size;
@@ -197,6 +220,14 @@ export class WeChatClient {
 		const found = await batchGetContacts(this.http, session, list, { signal });
 		for (const c of found) this.contacts.upsert(c);
 		return found;
+	}
+
+	/** Sets (or, with an empty text, clears) a friend's remark name; the cache follows. Returns the remark as stored (≤ 18 characters). */
+	async setRemark(userName: string, remark: string, signal?: AbortSignal): Promise<string> {
+		const stored = await setRemarkName(this.http, this.requireSession(), userName, remark, { signal });
+		const contact = this.contacts.get(userName);
+		if (contact) this.contacts.upsert({ ...contact, RemarkName: stored });
+		return stored;
 	}
 
 	/** Finds a contact or group by UserName, remark, nickname or WeChat ID. */

@@ -94,9 +94,14 @@ export class ContactStore {
 		return this.byName.get(groupUserName)?.MemberList?.find((m) => m.UserName === memberUserName);
 	}
 
-	/** Groups whose member list is still unknown (init/getcontact deliver them empty). */
+	/**
+	 * Groups whose members we cannot name yet: getcontact delivers saved groups
+	 * with no MemberList, and init's may list members without nicknames (W4 PR#241).
+	 */
 	groupsWithoutMembers(): string[] {
-		return this.all().filter((c) => isGroupName(c.UserName) && !(c.MemberList && c.MemberList.length)).map((c) => c.UserName);
+		return this.all()
+			.filter((c) => isGroupName(c.UserName) && (!c.MemberList?.length || c.MemberList.every((m) => !m.NickName && !m.DisplayName)))
+			.map((c) => c.UserName);
 	}
 
 	/**
@@ -155,6 +160,27 @@ export async function fetchAllContacts(http: WeChatHttp, session: Session, opts:
 		seq = next;
 	}
 	return all;
+}
+
+export const CMD_MOD_REMARK_NAME = 2;
+/** The official client cuts remarks to 18 characters. */
+export const MAX_REMARK_LENGTH = 18;
+
+export function clampRemark(remark: string): string {
+	return Array.from(remark.trim()).slice(0, MAX_REMARK_LENGTH).join('');
+}
+
+/** webwxoplog CmdId 2 (MODREMARKNAME, §1.24): sets or clears a friend's remark name. */
+export async function setRemarkName(http: WeChatHttp, session: Session, userName: string, remark: string, opts: CallOptions = {}): Promise<string> {
+	const clamped = clampRemark(remark);
+	await http.postJson<{ BaseResponse: BaseResponse }>(
+		session,
+		`${CGI}/webwxoplog`,
+		{ pass_ticket: session.tokens.passTicket, lang: 'zh_CN' },
+		{ UserName: userName, CmdId: CMD_MOD_REMARK_NAME, RemarkName: clamped },
+		opts,
+	);
+	return clamped;
 }
 
 /** webwxbatchgetcontact in chunks of at most 50 (the server silently drops the rest). */

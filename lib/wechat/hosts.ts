@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/require-node-api-error -- the n8n-free protocol client throws its own typed errors; nodes/shared maps them to NodeApiError/NodeOperationError */
 /**
  * Host map (protocol.md §2.1, the official client's table). The main host comes
  * from the login redirect; everything else derives from it. An optional origin

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/require-node-api-error -- the n8n-free protocol client throws its own typed errors; nodes/shared maps them to NodeApiError/NodeOperationError */
 /**
  * The request core every protocol call goes through: builds logical URLs on the
  * right host, applies the origin override, carries the session's cookie jar in
@@ -42,6 +43,8 @@ export interface CallOptions {
 	signal?: AbortSignal;
 	timeoutMs?: number;
 	headers?: Record<string, string>;
+	/** See HttpRequest.purpose (default `session`). */
+	purpose?: 'login' | 'session';
 }
 
 export function buildQuery(query: Query): string {
@@ -64,6 +67,14 @@ export class WeChatHttp {
 
 	get clock(): Clock {
 		return this.deps.clock;
+	}
+
+	/**
+	 * Swaps the transport (and clock) under a live client: an n8n node reuses a
+	 * cached client across executions, each with its own request helpers.
+	 */
+	rebind(transport: HttpTransport, clock?: Clock): void {
+		(this as { deps: ClientDeps }).deps = { ...this.deps, transport, clock: clock ?? this.deps.clock };
 	}
 
 	/** Logical URL (before any override) of a path on a host role. */
@@ -103,6 +114,7 @@ export class WeChatHttp {
 				signal: opts.signal,
 				timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
 				responseType: opts.responseType ?? 'text',
+				purpose: opts.purpose ?? 'session',
 			});
 		} catch (err) {
 			if (opts.signal?.aborted) throw err;

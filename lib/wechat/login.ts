@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/require-node-api-error -- the n8n-free protocol client throws its own typed errors; nodes/shared maps them to NodeApiError/NodeOperationError */
 /**
  * Getting a session: push login (the phone only confirms) when a previous
  * session is known, else QR login; scan polling; the ticket exchange at
@@ -69,7 +70,7 @@ export class LoginTimeoutError extends WeChatError {
 export async function fetchUuid(http: WeChatHttp, mode: LoginMode, signal?: AbortSignal): Promise<string> {
 	const redirect = mode === 'desktop' ? `${NEWLOGINPAGE}?mod=desktop` : NEWLOGINPAGE;
 	const url = http.url(null, 'login', '/jslogin', { appid: APP_ID, fun: 'new', lang: 'zh_CN', redirect_uri: redirect, _: Math.floor(http.clock.now()) });
-	const { text } = await http.text(null, 'GET', url, { signal, timeoutMs: 10000 });
+	const { text } = await http.text(null, 'GET', url, { signal, timeoutMs: 10000, purpose: 'login' });
 	const parsed = parseJsLogin(text);
 	if (!parsed) throw new ProtocolError('jslogin answered in an unexpected format.');
 	if (parsed.code !== 200 || !parsed.uuid) throw new ProtocolError(`jslogin answered code ${parsed.code} without a login uuid.`);
@@ -83,7 +84,7 @@ export async function requestPushLogin(http: WeChatHttp, previous: Session, sign
 	const url = http.url(previous, 'main', `${CGI}/webwxpushloginurl`, query);
 	let text: string;
 	try {
-		({ text } = await http.text(previous.jar, 'GET', url, { signal, timeoutMs: 10000 }));
+		({ text } = await http.text(previous.jar, 'GET', url, { signal, timeoutMs: 10000, purpose: 'login' }));
 	} catch (err) {
 		if (isAbort(err, signal)) throw err;
 		return null;
@@ -118,7 +119,7 @@ async function pollUntilDecided(
 		const url = `https://${loginHost}${CGI}/login${buildLoginQuery(uuid, tip, http)}`;
 		let poll;
 		try {
-			const { text } = await http.text(null, 'GET', url, { signal: opts.signal, timeoutMs: POLL_TIMEOUT_MS });
+			const { text } = await http.text(null, 'GET', url, { signal: opts.signal, timeoutMs: POLL_TIMEOUT_MS, purpose: 'login' });
 			poll = parseLoginPoll(text);
 		} catch (err) {
 			if (isAbort(err, opts.signal)) throw err;
@@ -177,7 +178,7 @@ export async function exchangeTicket(
 	if (mode === 'desktop') url += `${url.includes('?') ? '&' : '?'}mod=desktop`;
 	const headers: Record<string, string> =
 		mode === 'desktop' ? { 'client-version': UOS_CLIENT_VERSION, extspam: UOS_EXTSPAM, referer: UOS_REFERER } : {};
-	const res = await http.raw(jar, 'GET', url, { signal: opts.signal, headers, timeoutMs: 30000 });
+	const res = await http.raw(jar, 'GET', url, { signal: opts.signal, headers, timeoutMs: 30000, purpose: 'login' });
 	const body = res.text ?? '';
 	if (res.status >= 500) throw new NetworkError(`webwxnewloginpage answered HTTP ${res.status}.`, res.status);
 	const doc = parseXml(body);

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/require-node-api-error -- the n8n-free protocol client throws its own typed errors; nodes/shared maps them to NodeApiError/NodeOperationError */
 /**
  * A logged-in session: the only place tokens live. Serializes to a versioned JSON
  * string (credential, static data, session file) and restores from it, so a
@@ -45,6 +46,8 @@ export class Session {
 	/** Unix seconds of the login; older messages are history, not news. */
 	loginTime: number;
 	readonly jar: CookieJar;
+	/** Bumped whenever a token changes (SKey refresh), so holders know to persist the session again. */
+	tokenRevision = 0;
 	private seenOrder: string[] = [];
 	private seenSet = new Set<string>();
 
@@ -90,6 +93,7 @@ export class Session {
 	refreshSkey(skey: string | undefined): boolean {
 		if (!skey || skey === this.tokens.skey) return false;
 		this.tokens.skey = skey;
+		this.tokenRevision++;
 		return true;
 	}
 

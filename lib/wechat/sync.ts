@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/require-node-api-error -- the n8n-free protocol client throws its own typed errors; nodes/shared maps them to NodeApiError/NodeOperationError */
 /**
  * The receive loop: synccheck (long poll on the push host) → webwxsync on any
  * non-zero selector, both keys replaced after every sync, ContinueFlag drained,

@@ -17,6 +17,12 @@ export interface HttpRequest {
 	timeoutMs: number;
 	/** `text`: the body as UTF-8 text; `stream`: the body as a byte stream. */
 	responseType: 'text' | 'stream';
+	/**
+	 * `login` for the steps before a session exists (jslogin, scan polling, ticket
+	 * exchange, push login); `session` for everything that carries session tokens.
+	 * Lets an adapter route the two differently (n8n: plain vs authenticated helper).
+	 */
+	purpose?: 'login' | 'session';
 }
 
 export interface HttpResponse {

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test and sandbox code runs under plain Node, outside n8n */
 import type { Clock } from '../../lib/wechat/clock';
 
 /** A clock whose time only moves when someone sleeps; records every sleep. */

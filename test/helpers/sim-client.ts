@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test and sandbox code runs under plain Node, outside n8n */
 import { FetchTransport, nodeClock } from '../../lib/cli/node-runtime';
 import type { WeChatClientOptions } from '../../lib/wechat/client';
 import { WeChatClient } from '../../lib/wechat/client';

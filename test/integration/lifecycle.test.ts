@@ -3,11 +3,9 @@
  * The client against the simulator through the whole lifecycle: both login
  * routes, refusals, push login, restore, contacts, sync, forced logout.
  */
-import { LoggedOutError } from '../../lib/wechat/errors';
+import { LoggedOutError, LoginRefusedError } from '../../lib/wechat/errors';
 import type { LoginEvent } from '../../lib/wechat/login';
-import { LoginCancelledError } from '../../lib/wechat/login';
-import { LoginRefusedError } from '../../lib/wechat/errors';
-import { UOS_EXTSPAM } from '../../lib/wechat/login';
+import { LoginCancelledError, UOS_EXTSPAM } from '../../lib/wechat/login';
 import type { Simulator } from '../simulator/api';
 import { collectMessages, loginWithPhone, makeClient, startSim } from '../helpers/sim-client';
 

@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test and sandbox code runs under plain Node, outside n8n */
 /**
  * Receiving, sending and media through the simulator: every message type, a
  * 2,000-message backlog, downloads checked by hash, uploads, revoke, pacing,

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- test and sandbox code runs under plain Node, outside n8n */
 /**
  * Everything the handlers share: resolved options, the account, sessions,
  * pending logins, the event log, media, uploads, sends, faults and the request

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- test and sandbox code runs under plain Node, outside n8n */
 /**
  * One HTTP request/response pair as the handlers see it: parsed query, cookies,
  * body and logical host in; typed answers out. Every answer goes through `send`

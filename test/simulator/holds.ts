@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test and sandbox code runs under plain Node, outside n8n */
 /**
  * Long-poll holds (login poll, synccheck). A held request re-evaluates itself on
  * every state change (`notify`), answers its fallback when the hold time runs out

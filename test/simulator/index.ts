@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test and sandbox code runs under plain Node, outside n8n */
 /**
  * Entry point: `startSimulator(options)` starts a faithful WeChat Web server on
  * 127.0.0.1 and returns the in-process control surface (see api.ts, CONTRACT.md).

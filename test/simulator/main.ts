@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, no-console -- test and sandbox code runs under plain Node, outside n8n */
 /**
  * Runs the simulator as a standalone server for people and other processes:
  *   npx ts-node --transpile-only test/simulator/main.ts [--port 8790] [--host 127.0.0.1]
@@ -21,7 +22,9 @@ async function main(): Promise<void> {
 	const sim = await startSimulator({ port, host: arg('host') ?? '127.0.0.1' });
 	console.log(`WeChat Web simulator listening on ${sim.origin}`);
 	console.log(`Phone page: ${sim.origin}/__sim/`);
-	console.log(`Point the client's origin override at ${sim.origin}`);
+	console.log(`Point the client's origin override at ${sim.origin}, e.g. in another terminal:`);
+	console.log(`  npx ts-node --transpile-only lib/cli/main.ts login --origin ${sim.origin}   (then "scan" on the phone page)`);
+	console.log(`  npx ts-node --transpile-only lib/cli/main.ts listen --origin ${sim.origin}  (type messages on the phone page)`);
 	let stopping = false;
 	const stop = (signal: string) => {
 		if (stopping) return;

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test and sandbox code runs under plain Node, outside n8n */
 /**
  * "The phone": what the account owner does with a login uuid — scan, confirm,
  * cancel — plus expiry and waiting for a client to start polling.

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- test and sandbox code runs under plain Node, outside n8n */
 /**
  * The HTTP front: classifies each request into an endpoint, records it, applies
  * queued faults, checks the logical host (CONTRACT "Addressing") and dispatches.

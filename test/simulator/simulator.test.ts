@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test and sandbox code runs under plain Node, outside n8n */
 /**
  * Tests of the simulator itself, over raw HTTP (Node's fetch, no redirects
  * followed), the way a client sees it. Hold times are short to keep this fast.

@@ -1,0 +1,59 @@
+/** Session resource: who is logged in since when, and log out. */
+import type { IDataObject } from 'n8n-workflow';
+import type { WeChatClient } from '../../../lib/wechat/client';
+import { LoggedOutError, NotLoggedInError } from '../../../lib/wechat/errors';
+import { accountKey, forgetClient, liveClient } from '../../shared/accounts';
+import type { ItemOperation } from './context';
+import { isoTime, settle } from './util';
+
+function notLoggedIn(error: NotLoggedInError | LoggedOutError): IDataObject {
+	return { loggedIn: false, reason: error.message, hint: error.hint, code: error.code };
+}
+
+/** Only what identifies the account and the session's age: never tokens, cookies or the uin. */
+function statusJson(client: WeChatClient, key: string): IDataObject {
+	const session = client.requireSession();
+	const user = session.user;
+	return {
+		loggedIn: true,
+		user: { id: user?.UserName ?? '', nickName: user?.NickName ?? '' },
+		loginTime: session.loginTime ? isoTime(session.loginTime * 1000) : null,
+		mode: session.mode,
+		mainHost: session.hosts.main,
+		contacts: client.contacts.size,
+		receivingMessages: liveClient(key) !== undefined,
+	};
+}
+
+/** Proves the session alive with a one-contact lookup of the account itself. */
+const getStatus: ItemOperation = async (ctx) => {
+	const key = accountKey(ctx.fn);
+	const got = await settle(() => ctx.client());
+	if (!got.ok) {
+		if (got.error instanceof NotLoggedInError || got.error instanceof LoggedOutError) return [{ json: notLoggedIn(got.error) }];
+		throw got.error;
+	}
+	const client = got.value;
+	const self = client.user?.UserName;
+	if (!client.session || !self) return [{ json: notLoggedIn(new NotLoggedInError('This WeChat session was logged out.')) }];
+	const ping = await settle(() => client.fetchContacts([self], ctx.signal));
+	if (!ping.ok) {
+		if (ping.error instanceof LoggedOutError) {
+			forgetClient(key, client);
+			return [{ json: notLoggedIn(ping.error) }];
+		}
+		throw ping.error;
+	}
+	return [{ json: statusJson(client, key) }];
+};
+
+const logout: ItemOperation = async (ctx) => {
+	const client = await ctx.client();
+	const user = client.user;
+	await client.logout(ctx.signal);
+	// The shared client's session is dead now: the next execution reads the credential again.
+	forgetClient(accountKey(ctx.fn));
+	return [{ json: { loggedOut: true, user: user ? { id: user.UserName, nickName: user.NickName } : null } }];
+};
+
+export const sessionOperations: Record<string, ItemOperation> = { getStatus, logout };

@@ -1,0 +1,212 @@
+import type { INodeProperties } from 'n8n-workflow';
+import { chatLocator, inputBinaryField } from './fields';
+
+export const messageOperations: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['message'] } },
+		options: [
+			{
+				name: 'Forward',
+				value: 'forward',
+				action: 'Forward a message',
+				description: 'Send a received message (from the WeChat Web Trigger) to another chat',
+			},
+			{
+				name: 'Revoke',
+				value: 'revoke',
+				action: 'Revoke a message',
+				description: 'Recall a message this account sent in the last two minutes',
+			},
+			{
+				name: 'Send Emoticon',
+				value: 'sendEmoticon',
+				action: 'Send an emoticon',
+				description: 'Send a sticker: a GIF from binary data or the MD5 of a sticker WeChat knows',
+			},
+			{
+				name: 'Send File',
+				value: 'sendFile',
+				action: 'Send a file',
+				description: 'Send binary data as a file attachment',
+			},
+			{
+				name: 'Send Image',
+				value: 'sendImage',
+				action: 'Send an image',
+				description: 'Send a JPEG, PNG or BMP picture from binary data',
+			},
+			{
+				name: 'Send Text',
+				value: 'sendText',
+				action: 'Send a text message',
+				description: 'Send a text message to a contact or group',
+			},
+			{
+				name: 'Send Video',
+				value: 'sendVideo',
+				action: 'Send a video',
+				description: 'Send an MP4 video (under 20 MB) from binary data',
+			},
+		],
+		default: 'sendText',
+	},
+];
+
+const SENDS = ['sendText', 'sendImage', 'sendVideo', 'sendFile', 'sendEmoticon', 'forward'];
+const BINARY_SENDS = ['sendImage', 'sendVideo', 'sendFile'];
+
+export const messageFields: INodeProperties[] = [
+	chatLocator('recipient', 'Recipient', 'The contact or group to send to', { resource: ['message'], operation: SENDS }),
+	chatLocator('recipient', 'Recipient', 'The chat the message was sent to', {
+		resource: ['message'],
+		operation: ['revoke'],
+		revokeSource: ['fields'],
+	}),
+
+	// Send Text
+	{
+		displayName: 'Text',
+		name: 'text',
+		type: 'string',
+		typeOptions: { rows: 4 },
+		default: '',
+		required: true,
+		description: 'The message text; new lines and emoji are kept',
+		displayOptions: { show: { resource: ['message'], operation: ['sendText'] } },
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		displayOptions: { show: { resource: ['message'], operation: ['sendText'] } },
+		options: [
+			{
+				displayName: 'Add Mention Text',
+				name: 'addMentionText',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether to put "@name" at the start of the text for each mentioned member whose "@name" is not in the text yet',
+			},
+			{
+				displayName: 'Mention Members',
+				name: 'mentions',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. Alice, Bob',
+				description:
+					'Group members to mention, comma-separated: group nickname, nickname, remark name or UserName. Only in group chats.',
+			},
+		],
+	},
+
+	// Send Image / Video / File
+	inputBinaryField({ resource: ['message'], operation: BINARY_SENDS }),
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		displayOptions: { show: { resource: ['message'], operation: BINARY_SENDS } },
+		options: [
+			{
+				displayName: 'File Name',
+				name: 'fileName',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. report.pdf',
+				description: 'Send under this name instead of the binary data\'s file name',
+			},
+		],
+	},
+
+	// Send Emoticon
+	{
+		displayName: 'Emoticon Source',
+		name: 'emoticonSource',
+		type: 'options',
+		options: [
+			{ name: 'Binary File (GIF)', value: 'binary', description: 'Upload a GIF from the input item' },
+			{
+				name: 'Sticker MD5',
+				value: 'md5',
+				description: 'Re-send a sticker WeChat already knows, by the md5 of a received sticker (details.md5)',
+			},
+		],
+		default: 'binary',
+		displayOptions: { show: { resource: ['message'], operation: ['sendEmoticon'] } },
+	},
+	inputBinaryField({ resource: ['message'], operation: ['sendEmoticon'], emoticonSource: ['binary'] }),
+	{
+		displayName: 'Sticker MD5',
+		name: 'emoticonMd5',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. {{ $json.details.md5 }}',
+		description: 'The md5 of a sticker received earlier; store stickers cannot be re-sent',
+		displayOptions: { show: { resource: ['message'], operation: ['sendEmoticon'], emoticonSource: ['md5'] } },
+	},
+
+	// Revoke
+	{
+		displayName: 'Message to Revoke',
+		name: 'revokeSource',
+		type: 'options',
+		options: [
+			{
+				name: 'By ID',
+				value: 'fields',
+				description: 'Enter the message ID and the chat',
+			},
+			{
+				name: 'From Previous Send',
+				value: 'previousSend',
+				description: 'Use msgId, clientMsgId, toUserName and sentAt of the input item (the output of a send operation)',
+			},
+		],
+		default: 'previousSend',
+		displayOptions: { show: { resource: ['message'], operation: ['revoke'] } },
+	},
+	{
+		displayName: 'Message ID',
+		name: 'messageId',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. 4827364519283746512',
+		description: 'The msgId a send operation returned',
+		displayOptions: { show: { resource: ['message'], operation: ['revoke'], revokeSource: ['fields'] } },
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		displayOptions: { show: { resource: ['message'], operation: ['revoke'], revokeSource: ['fields'] } },
+		options: [
+			{
+				displayName: 'Client Message ID',
+				name: 'clientMsgId',
+				type: 'string',
+				default: '',
+				description: 'The clientMsgId the send returned; a fresh one is used when empty',
+			},
+			{
+				displayName: 'Sent At',
+				name: 'sentAt',
+				type: 'dateTime',
+				default: '',
+				description: 'When the message was sent, for a clearer message when the revoke window has passed',
+			},
+		],
+	},
+];

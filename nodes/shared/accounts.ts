@@ -1,0 +1,131 @@
+/**
+ * One live client per WeChat account (per credential) in this n8n process, so
+ * the trigger and every action node share the session, the contact cache and —
+ * most importantly — one send queue, and a session is restored (or refreshed)
+ * once even when many executions start together. Other processes (queue-mode
+ * workers) build their own from the credential, where logins are written back.
+ */
+import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
+import { WeChatClient } from '../../lib/wechat/client';
+import { LoggedOutError, NotLoggedInError, WeChatError } from '../../lib/wechat/errors';
+import type { Logger } from '../../lib/wechat/http';
+import { accountSettings, CREDENTIAL_TYPE, NOT_LOGGED_IN_MESSAGE, sessionForCredential } from './credential-data';
+import type { RequestContext } from './n8n-runtime';
+import { n8nClock, N8nTransport } from './n8n-runtime';
+
+/** A client restored for action nodes reloads its contacts when older than this. */
+export const CONTACTS_MAX_AGE_MS = 10 * 60 * 1000;
+
+interface Entry {
+	client: WeChatClient;
+	/** Held by a running trigger: its sync loop keeps session and contacts current. */
+	live: boolean;
+}
+
+const entries = new Map<string, Entry>();
+const restoring = new Map<string, Promise<WeChatClient>>();
+
+export function accountKey(ctx: Pick<RequestContext, 'getNode'>): string {
+	const ref = ctx.getNode().credentials?.[CREDENTIAL_TYPE];
+	return ref?.id ? `id:${ref.id}` : `name:${ref?.name ?? 'unsaved'}`;
+}
+
+/** The trigger announces its client while its loop runs. */
+export function registerLiveClient(key: string, client: WeChatClient): void {
+	entries.set(key, { client, live: true });
+}
+
+export function unregisterLiveClient(key: string, client: WeChatClient): void {
+	if (entries.get(key)?.client === client) entries.delete(key);
+}
+
+/** Forget a client whose session died, so the next execution restores from the credential again. */
+export function forgetClient(key: string, client?: WeChatClient): void {
+	const entry = entries.get(key);
+	if (entry && (!client || entry.client === client || entry.client.session === client.session)) entries.delete(key);
+}
+
+export function liveClient(key: string): WeChatClient | undefined {
+	const entry = entries.get(key);
+	return entry?.live ? entry.client : undefined;
+}
+
+function sidOf(json: string): string {
+	try {
+		return String((JSON.parse(json) as { tokens?: { sid?: string } }).tokens?.sid ?? '');
+	} catch {
+		return '';
+	}
+}
+
+function newClient(data: ICredentialDataDecryptedObject, ctx: RequestContext, logger?: Logger): WeChatClient {
+	const settings = accountSettings(data);
+	return new WeChatClient({
+		transport: new N8nTransport(ctx),
+		clock: n8nClock,
+		logger,
+		mode: settings.mode,
+		originOverride: settings.originOverride,
+		pacing: settings.pacing,
+	});
+}
+
+/**
+ * A client for one execution: borrows the live or cached client of this account
+ * (forked onto this execution's request helpers), or restores the credential's
+ * session once for everybody who asks at the same time.
+ */
+export async function clientForExecution(ctx: RequestContext, logger?: Logger): Promise<WeChatClient> {
+	const key = accountKey(ctx);
+	const data = await ctx.getCredentials<ICredentialDataDecryptedObject>(CREDENTIAL_TYPE);
+	const sessionJson = sessionForCredential(data);
+	const entry = entries.get(key);
+	const fork = (c: WeChatClient) => c.fork({ transport: new N8nTransport(ctx), clock: n8nClock, logger });
+	if (entry?.live && entry.client.session) return fork(entry.client);
+	if (!sessionJson) throw new NotLoggedInError(NOT_LOGGED_IN_MESSAGE);
+	if (entry && entry.client.session?.tokens.sid === sidOf(sessionJson)) {
+		if (Date.now() - entry.client.contactsLoadedAt > CONTACTS_MAX_AGE_MS) await fork(entry.client).loadContacts();
+		return fork(entry.client);
+	}
+	let pending = restoring.get(key);
+	if (!pending) {
+		pending = (async () => {
+			const client = newClient(data, ctx, logger);
+			const failure = await client.restore(sessionJson).then(
+				() => null,
+				(err: unknown) => err,
+			);
+			if (failure) throw restoreFailure(failure);
+			entries.set(key, { client, live: false });
+			return client;
+		})().finally(() => restoring.delete(key));
+		restoring.set(key, pending);
+	}
+	return fork(await pending);
+}
+
+/** Why a stored session could not be used, as the error a user can act on. */
+function restoreFailure(err: unknown): unknown {
+	// Session.fromJSON: the stored text is not a session this package can read.
+	if (!(err instanceof WeChatError)) return new NotLoggedInError(`${(err as Error).message} ${NOT_LOGGED_IN_MESSAGE}`);
+	if (!(err instanceof LoggedOutError)) return err;
+	const why = err.message.replace(/^WeChat logged this session out: /, '');
+	return new NotLoggedInError(
+		`The stored WeChat session is no longer valid (${why}) Log in again: activate the WeChat Web Trigger and scan the QR code, or paste a new session.`,
+	);
+}
+
+/** A client the trigger owns (logs in, runs the loop); nothing cached is reused. */
+export async function triggerClient(ctx: RequestContext, logger?: Logger): Promise<{ client: WeChatClient; transport: N8nTransport; sessionJson: string; data: ICredentialDataDecryptedObject }> {
+	const data = await ctx.getCredentials<ICredentialDataDecryptedObject>(CREDENTIAL_TYPE);
+	const transport = new N8nTransport(ctx);
+	const settings = accountSettings(data);
+	const client = new WeChatClient({ transport, clock: n8nClock, logger, mode: settings.mode, originOverride: settings.originOverride, pacing: settings.pacing });
+	return { client, transport, sessionJson: sessionForCredential(data), data };
+}
+
+/** Test hook: forget every client (each test starts from the credential). */
+export function resetAccounts(): void {
+	entries.clear();
+	restoring.clear();
+}

@@ -1,0 +1,64 @@
+/**
+ * Streams from the client handed to n8n's binary storage without buffering the
+ * whole file: n8n's filesystem/S3 managers write any async iterable, its
+ * in-memory mode listens for data/end events — this wrapper offers both, so the
+ * nodes need no Node stream import (n8n's Cloud rules forbid it).
+ */
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+/** What prepareBinaryData accepts (a Buffer or a Node stream). */
+type BinarySource = Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0];
+
+type Listener = (arg?: unknown) => void;
+
+export function binaryStream(source: AsyncIterable<Uint8Array>, onAbandon?: () => void): BinarySource {
+	const listeners: Record<string, Listener[]> = {};
+	let started = false;
+	const emit = (event: string, arg?: unknown) => {
+		for (const fn of listeners[event] ?? []) fn(arg);
+	};
+	const pump = async () => {
+		try {
+			for await (const chunk of source) emit('data', Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+			emit('end');
+			emit('close');
+		} catch (err) {
+			onAbandon?.();
+			emit('error', err);
+		}
+	};
+	const add = (event: string, fn: Listener) => {
+		(listeners[event] ??= []).push(fn);
+		if (event === 'data' && !started) {
+			started = true;
+			void Promise.resolve().then(pump);
+		}
+	};
+	const wrapper = {
+		on(event: string, fn: Listener) {
+			add(event, fn);
+			return wrapper;
+		},
+		once(event: string, fn: Listener) {
+			const once: Listener = (arg) => {
+				listeners[event] = (listeners[event] ?? []).filter((f) => f !== once);
+				fn(arg);
+			};
+			add(event, once);
+			return wrapper;
+		},
+		removeListener(event: string, fn: Listener) {
+			listeners[event] = (listeners[event] ?? []).filter((f) => f !== fn);
+			return wrapper;
+		},
+		destroy() {
+			onAbandon?.();
+		},
+		async *[Symbol.asyncIterator]() {
+			if (started) throw new Error('This media stream was already read.');
+			started = true;
+			for await (const chunk of source) yield Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+		},
+	};
+	return wrapper as unknown as BinarySource;
+}

@@ -1,0 +1,53 @@
+/**
+ * Reading the WeChat Web credential: which session to use, the login mode, the
+ * pacing and the origin override. Pure functions over the decrypted data.
+ */
+import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
+import type { PacingOptions } from '../../lib/wechat/pacing';
+import type { LoginMode } from '../../lib/wechat/session';
+
+export const CREDENTIAL_TYPE = 'weChatWebApi';
+
+export const NOT_LOGGED_IN_MESSAGE =
+	'Not logged in to WeChat yet. Activate a workflow with the WeChat Web Trigger and scan the QR code it emits (Login Events output and n8n log), or paste a session from "npx n8n-nodes-wechat-web login" into the credential.';
+
+export interface AccountSettings {
+	mode: LoginMode;
+	originOverride?: string;
+	pacing: Partial<PacingOptions>;
+}
+
+function loginTimeOf(json: string): number {
+	try {
+		const t = (JSON.parse(json) as { loginTime?: unknown }).loginTime;
+		return typeof t === 'number' ? t : 0;
+	} catch {
+		return -1;
+	}
+}
+
+/**
+ * The session to use: the stored one (written by n8n after a login in a node)
+ * or the one pasted from the command line, whichever logged in last.
+ */
+export function sessionForCredential(data: ICredentialDataDecryptedObject): string {
+	const stored = typeof data.session === 'string' ? data.session.trim() : '';
+	const pasted = typeof data.sessionImport === 'string' ? data.sessionImport.trim() : '';
+	if (!stored) return pasted;
+	if (!pasted) return stored;
+	return loginTimeOf(pasted) > loginTimeOf(stored) ? pasted : stored;
+}
+
+export function accountSettings(data: ICredentialDataDecryptedObject): AccountSettings {
+	const interval = Number(data.minSendIntervalSeconds ?? 1.5);
+	const perMinute = Number(data.maxSendsPerMinute ?? 20);
+	const origin = typeof data.originOverride === 'string' ? data.originOverride.trim() : '';
+	return {
+		mode: data.loginMode === 'web' ? 'web' : 'desktop',
+		originOverride: origin || undefined,
+		pacing: {
+			minIntervalMs: Number.isFinite(interval) && interval >= 0 ? Math.round(interval * 1000) : 1500,
+			maxPerMinute: Number.isFinite(perMinute) && perMinute >= 1 ? Math.floor(perMinute) : 20,
+		},
+	};
+}

@@ -1,0 +1,141 @@
+/**
+ * The protocol client's transport and clock, made of n8n's own helpers: every
+ * request goes through n8n (proxy settings, credential hooks), every wait
+ * through n8n's abortable sleep. Login steps use the plain helper (no session
+ * exists yet); everything else the authenticated one, with our credential.
+ */
+import type {
+	IAdditionalCredentialOptions,
+	ICredentialDataDecryptedObject,
+	IHttpRequestOptions,
+	IN8nHttpFullResponse,
+	INode,
+} from 'n8n-workflow';
+import { sleepWithAbort } from 'n8n-workflow';
+import type { Clock } from '../../lib/wechat/clock';
+import { NetworkError, NotLoggedInError } from '../../lib/wechat/errors';
+import type { HttpRequest, HttpResponse, HttpTransport } from '../../lib/wechat/transport';
+import { CREDENTIAL_TYPE, NOT_LOGGED_IN_MESSAGE } from './credential-data';
+
+/** What the adapter needs from an n8n execution, trigger or load-options context. */
+export interface RequestContext {
+	getNode(): INode;
+	getCredentials<T extends object = ICredentialDataDecryptedObject>(type: string, itemIndex?: number): Promise<T>;
+	helpers: {
+		httpRequest(options: IHttpRequestOptions): Promise<unknown>;
+		httpRequestWithAuthentication(
+			this: unknown,
+			credentialsType: string,
+			options: IHttpRequestOptions,
+			additional?: IAdditionalCredentialOptions,
+		): Promise<unknown>;
+	};
+}
+
+export const n8nClock: Clock = {
+	now: () => Date.now(),
+	random: () => Math.random(),
+	sleep: async (ms, signal) => sleepWithAbort(ms, signal),
+};
+
+function abortError(): Error {
+	const err = new Error('The operation was aborted.');
+	err.name = 'AbortError';
+	return err;
+}
+
+export class N8nTransport implements HttpTransport {
+	private pendingSession: string | null = null;
+
+	constructor(private readonly ctx: RequestContext) {}
+
+	/**
+	 * The next authenticated request hands `sessionJson` to the credential's
+	 * preAuthentication hook, which makes n8n store it in the credential.
+	 */
+	persistOnNextRequest(sessionJson: string): void {
+		this.pendingSession = sessionJson;
+	}
+
+	get hasPendingPersist(): boolean {
+		return this.pendingSession !== null;
+	}
+
+	async request(req: HttpRequest): Promise<HttpResponse> {
+		if (req.signal?.aborted) throw abortError();
+		const options: IHttpRequestOptions = {
+			url: req.url,
+			method: req.method,
+			headers: req.headers,
+			encoding: req.responseType === 'stream' ? 'stream' : 'text',
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			disableFollowRedirect: true,
+			timeout: req.timeoutMs,
+			json: false,
+		};
+		if (req.body !== undefined) {
+			options.body = typeof req.body === 'string' ? req.body : Buffer.from(req.body.buffer, req.body.byteOffset, req.body.byteLength);
+		}
+		if (req.signal) options.abortSignal = req.signal;
+		let raw: IN8nHttpFullResponse;
+		try {
+			if (req.purpose === 'login') {
+				raw = (await this.ctx.helpers.httpRequest(options)) as IN8nHttpFullResponse;
+			} else {
+				const additional = await this.takePendingPersist();
+				raw = (await this.ctx.helpers.httpRequestWithAuthentication.call(this.ctx, CREDENTIAL_TYPE, options, additional)) as IN8nHttpFullResponse;
+			}
+		} catch (err) {
+			throw this.mapError(err, req);
+		}
+		return this.toResponse(raw, req);
+	}
+
+	private async takePendingPersist(): Promise<IAdditionalCredentialOptions | undefined> {
+		const session = this.pendingSession;
+		if (session === null) return undefined;
+		this.pendingSession = null;
+		const ref = this.ctx.getNode().credentials?.[CREDENTIAL_TYPE];
+		if (!ref?.id) return undefined; // An unsaved credential cannot be written back.
+		const stored = await this.ctx.getCredentials(CREDENTIAL_TYPE);
+		return {
+			credentialsDecrypted: {
+				id: ref.id,
+				name: ref.name,
+				type: CREDENTIAL_TYPE,
+				data: { ...stored, session, sessionRevision: '' },
+			},
+		};
+	}
+
+	private toResponse(raw: IN8nHttpFullResponse, req: HttpRequest): HttpResponse {
+		const headers: Record<string, string | string[] | undefined> = {};
+		for (const [name, value] of Object.entries(raw.headers ?? {})) {
+			const key = name.toLowerCase();
+			if (Array.isArray(value)) headers[key] = value.map(String);
+			else if (value !== undefined && value !== null) headers[key] = String(value);
+		}
+		const setCookie = headers['set-cookie'];
+		headers['set-cookie'] = setCookie === undefined ? [] : Array.isArray(setCookie) ? setCookie : [setCookie];
+		if (req.responseType === 'text') {
+			const body = raw.body as unknown;
+			const text = typeof body === 'string' ? body : Buffer.isBuffer(body) ? body.toString('utf8') : body === undefined || body === null ? '' : JSON.stringify(body);
+			return { status: raw.statusCode, headers, text };
+		}
+		const stream = raw.body as unknown as AsyncIterable<Uint8Array> & { destroy?: () => void };
+		return { status: raw.statusCode, headers, stream, cancel: () => stream.destroy?.() };
+	}
+
+	/** n8n wraps failures in NodeApiError; the client wants its own typed errors (and no URLs in messages). */
+	private mapError(err: unknown, req: HttpRequest): Error {
+		if (req.signal?.aborted) return abortError();
+		const e = err as { message?: string; description?: string; cause?: { code?: string; message?: string }; code?: string };
+		const text = `${e?.message ?? ''} ${e?.description ?? ''} ${e?.cause?.message ?? ''}`;
+		if (text.includes(NOT_LOGGED_IN_MESSAGE.slice(0, 30))) return new NotLoggedInError(NOT_LOGGED_IN_MESSAGE);
+		if (/abort|cancel/i.test(text) && !/timeout/i.test(text)) return abortError();
+		const code = e?.cause?.code ?? e?.code;
+		if (/timeout|ETIMEDOUT|ECONNABORTED/i.test(`${text} ${code ?? ''}`)) return new NetworkError(`No answer within ${req.timeoutMs} ms.`);
+		return new NetworkError(`Connection failed${code && /^[A-Z_]+$/.test(code) ? ` (${code})` : ''}.`);
+	}
+}

@@ -1,0 +1,270 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-dangerous-functions -- test and tooling code runs under plain Node, outside n8n */
+/**
+ * A real n8n process with this package installed the way n8n's community
+ * package installer does it (packed tgz, untarred under the user folder's
+ * nodes/, dev/peer dependencies stripped), on 127.0.0.1 only. Used by
+ * `npm start` and by the end-to-end tests.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+export const ROOT = path.resolve(__dirname, '../..');
+export const RUNTIME = path.join(ROOT, '.n8n-runtime');
+export type N8nLine = '1' | '2';
+export const VERSIONS: Record<N8nLine, string> = { '1': '1.123.81', '2': '2.41.1' };
+export const PACKAGE_NAME = 'n8n-nodes-wechat-web';
+export const OWNER = { email: 'owner@wechat-sandbox.local', password: 'Sandbox1234!', firstName: 'Sandbox', lastName: 'Owner' };
+
+export function n8nBin(line: N8nLine): string {
+	return path.join(RUNTIME, `n8n-${VERSIONS[line]}`, 'node_modules', '.bin', 'n8n');
+}
+
+/** Installs the pinned n8n (once) with scripts/install-n8n.sh. */
+export function ensureN8n(line: N8nLine, log: (s: string) => void = () => {}): void {
+	if (existsSync(n8nBin(line))) return;
+	log(`Installing n8n ${VERSIONS[line]} (first run only, several minutes)…`);
+	execFileSync('bash', [path.join(ROOT, 'scripts/install-n8n.sh'), line], { stdio: 'inherit' });
+}
+
+/** Builds and packs the package; returns the tgz path. */
+export function packPackage(outDir: string): string {
+	execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+	mkdirSync(outDir, { recursive: true });
+	const out = execFileSync('npm', ['pack', '--silent', '--pack-destination', outDir], { cwd: ROOT, encoding: 'utf8' });
+	return path.join(outDir, out.trim().split('\n').pop() as string);
+}
+
+/** Untars the package into <userFolder>/.n8n/nodes like n8n's GUI installer (peer/dev deps dropped). */
+export function installPackage(userFolder: string, tgz: string): void {
+	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
+	const dir = path.join(nodesDir, 'node_modules', PACKAGE_NAME);
+	rmSync(dir, { recursive: true, force: true });
+	mkdirSync(dir, { recursive: true });
+	execFileSync('tar', ['-xzf', tgz, '-C', dir, '--strip-components=1']);
+	const pkgFile = path.join(dir, 'package.json');
+	const pkg = JSON.parse(readFileSync(pkgFile, 'utf8'));
+	for (const k of ['devDependencies', 'peerDependencies', 'optionalDependencies']) delete pkg[k];
+	writeFileSync(pkgFile, JSON.stringify(pkg, null, 2));
+	writeFileSync(path.join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { [PACKAGE_NAME]: pkg.version } }, null, 2));
+}
+
+export interface InstanceOptions {
+	line: N8nLine;
+	port: number;
+	userFolder?: string;
+	/** Extra environment (e.g. queue mode). */
+	env?: Record<string, string>;
+	logLevel?: string;
+}
+
+export class N8nInstance {
+	readonly line: N8nLine;
+	readonly port: number;
+	readonly userFolder: string;
+	readonly logFile: string;
+	private proc: ChildProcess | null = null;
+	private readonly extraEnv: Record<string, string>;
+	private readonly logLevel: string;
+	apiKey = '';
+	private cookie = '';
+
+	constructor(opts: InstanceOptions) {
+		this.line = opts.line;
+		this.port = opts.port;
+		this.userFolder = opts.userFolder ?? mkdtempSync(path.join(os.tmpdir(), 'n8n-wechat-'));
+		this.logFile = path.join(this.userFolder, 'n8n.log');
+		this.extraEnv = opts.env ?? {};
+		this.logLevel = opts.logLevel ?? 'info';
+	}
+
+	get baseUrl(): string {
+		return `http://127.0.0.1:${this.port}`;
+	}
+
+	env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+		const env: NodeJS.ProcessEnv = {
+			...process.env,
+			N8N_USER_FOLDER: this.userFolder,
+			N8N_LISTEN_ADDRESS: '127.0.0.1',
+			N8N_HOST: '127.0.0.1',
+			N8N_PORT: String(this.port),
+			N8N_PROTOCOL: 'http',
+			N8N_EDITOR_BASE_URL: this.baseUrl,
+			N8N_SECURE_COOKIE: 'false',
+			N8N_DIAGNOSTICS_ENABLED: 'false',
+			N8N_PERSONALIZATION_ENABLED: 'false',
+			N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+			N8N_TEMPLATES_ENABLED: 'false',
+			N8N_HIRING_BANNER_ENABLED: 'false',
+			N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'true',
+			DB_SQLITE_POOL_SIZE: '2',
+			N8N_LOG_LEVEL: this.logLevel,
+			N8N_ENCRYPTION_KEY: 'wechat-web-sandbox-key-0123456789',
+			EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all',
+			EXECUTIONS_DATA_SAVE_MANUAL_EXECUTIONS: 'true',
+			GENERIC_TIMEZONE: 'UTC',
+			TZ: 'UTC',
+			...this.extraEnv,
+			...extra,
+		};
+		if (this.line === '1') {
+			env.N8N_RUNNERS_ENABLED = 'false';
+			env.WEBHOOK_URL = `${this.baseUrl}/`;
+		} else {
+			delete env.N8N_RUNNERS_ENABLED;
+			delete env.WEBHOOK_URL;
+			env.N8N_DISABLED_MODULES = 'mcp-registry';
+			env.N8N_UNVERIFIED_PACKAGES_ENABLED = 'true';
+			env.N8N_RUNNERS_BROKER_PORT = String(this.port + 1000);
+			const node24 = path.join(RUNTIME, 'node24', 'node_modules', 'node', 'bin');
+			env.PATH = `${node24}:${env.PATH ?? ''}`;
+		}
+		return env;
+	}
+
+	/** Runs an n8n CLI command (server may or may not run); returns stdout. */
+	cli(args: string[], extraEnv: Record<string, string> = {}): string {
+		const env = this.env({ ...extraEnv, N8N_LOG_LEVEL: 'info' });
+		if (this.line === '2') env.N8N_RUNNERS_BROKER_PORT = String(this.port + 1500 + Math.floor(Math.random() * 300));
+		return execFileSync(n8nBin(this.line), args, { env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });
+	}
+
+	importCredentials(creds: unknown[]): void {
+		const f = path.join(this.userFolder, `cred-${Date.now()}.json`);
+		writeFileSync(f, JSON.stringify(creds));
+		this.cli(['import:credentials', `--input=${f}`]);
+		rmSync(f);
+	}
+
+	importWorkflows(workflows: unknown[]): void {
+		for (const wf of workflows) {
+			const f = path.join(this.userFolder, `wf-${Date.now()}-${Math.random().toString(36).slice(2)}.json`);
+			writeFileSync(f, JSON.stringify([wf]));
+			this.cli(['import:workflow', `--input=${f}`]);
+			rmSync(f);
+		}
+	}
+
+	/** Activates a workflow before the server starts (1.x update:workflow, 2.x publish:workflow). */
+	activateOffline(id: string): void {
+		if (this.line === '2') this.cli(['publish:workflow', `--id=${id}`]);
+		else this.cli(['update:workflow', `--id=${id}`, '--active=true']);
+	}
+
+	/** `n8n execute --id` and the run's JSON (the part after the logger's lines). */
+	execute(id: string): { data: { resultData: { error?: unknown; runData: Record<string, Array<{ data?: { main: Array<Array<{ json: Record<string, unknown>; binary?: Record<string, Record<string, unknown>> }>> }; error?: unknown }>> } } } {
+		let out: string;
+		try {
+			out = this.cli(['execute', `--id=${id}`, '--rawOutput']);
+		} catch (err) {
+			out = String((err as { stdout?: string }).stdout ?? '');
+			if (!out.includes('{')) throw err;
+		}
+		return JSON.parse(out.slice(out.indexOf('{')));
+	}
+
+	exportCredential(id: string): Record<string, unknown> {
+		const f = path.join(this.userFolder, `export-${Date.now()}.json`);
+		this.cli(['export:credentials', `--id=${id}`, '--decrypted', `--output=${f}`]);
+		const data = JSON.parse(readFileSync(f, 'utf8'));
+		rmSync(f);
+		return (Array.isArray(data) ? data[0] : data).data;
+	}
+
+	async start(timeoutMs = 120000): Promise<void> {
+		const log = require('node:fs').openSync(this.logFile, 'a');
+		this.proc = spawn(n8nBin(this.line), ['start'], { env: this.env(), stdio: ['ignore', log, log], detached: false });
+		const t0 = Date.now();
+		while (Date.now() - t0 < timeoutMs) {
+			if (this.proc.exitCode !== null) throw new Error(`n8n exited early:\n${this.tail(40)}`);
+			if (this.logText().includes('Editor is now accessible')) return;
+			await sleep(250);
+		}
+		throw new Error(`n8n did not start within ${timeoutMs} ms:\n${this.tail(40)}`);
+	}
+
+	async stop(): Promise<void> {
+		const p = this.proc;
+		if (!p || p.exitCode !== null) return;
+		const done = new Promise((r) => p.once('exit', r));
+		p.kill('SIGTERM');
+		const killer = setTimeout(() => p.kill('SIGKILL'), 20000);
+		await done;
+		clearTimeout(killer);
+		this.proc = null;
+	}
+
+	get running(): boolean {
+		return !!this.proc && this.proc.exitCode === null;
+	}
+
+	logText(): string {
+		try {
+			return readFileSync(this.logFile, 'utf8');
+		} catch {
+			return '';
+		}
+	}
+
+	tail(lines: number): string {
+		return this.logText().split('\n').slice(-lines).join('\n');
+	}
+
+	/** Owner account + public API key (fresh instance). */
+	async setupOwnerAndApiKey(): Promise<void> {
+		const j = { 'content-type': 'application/json' };
+		let res = await fetch(`${this.baseUrl}/rest/owner/setup`, { method: 'POST', headers: j, body: JSON.stringify(OWNER) });
+		if (!res.ok && res.status !== 400) throw new Error(`owner setup: HTTP ${res.status}`);
+		res = await fetch(`${this.baseUrl}/rest/login`, {
+			method: 'POST',
+			headers: j,
+			body: JSON.stringify({ emailOrLdapLoginId: OWNER.email, email: OWNER.email, password: OWNER.password }),
+		});
+		if (!res.ok) throw new Error(`login: HTTP ${res.status}`);
+		this.cookie = (res.headers.getSetCookie?.() ?? []).map((c) => c.split(';')[0]).join('; ');
+		const scopesRes = await this.rest('GET', '/rest/api-keys/scopes');
+		const scopes = (scopesRes as { data?: string[] }).data ?? [];
+		const key = (await this.rest('POST', '/rest/api-keys', { label: `e2e-${Date.now()}`, expiresAt: null, scopes })) as { data: { rawApiKey?: string; apiKey?: string } };
+		this.apiKey = key.data.rawApiKey ?? key.data.apiKey ?? '';
+	}
+
+	async rest(method: string, p: string, body?: unknown): Promise<unknown> {
+		const res = await fetch(`${this.baseUrl}${p}`, {
+			method,
+			headers: { 'content-type': 'application/json', cookie: this.cookie },
+			body: body === undefined ? undefined : JSON.stringify(body),
+		});
+		const text = await res.text();
+		if (!res.ok) throw new Error(`${method} ${p}: HTTP ${res.status} ${text.slice(0, 300)}`);
+		return text ? JSON.parse(text) : {};
+	}
+
+	async api(method: string, p: string, body?: unknown): Promise<unknown> {
+		const res = await fetch(`${this.baseUrl}/api/v1${p}`, {
+			method,
+			headers: { 'content-type': 'application/json', 'X-N8N-API-KEY': this.apiKey },
+			body: body === undefined ? undefined : JSON.stringify(body),
+		});
+		const text = await res.text();
+		if (!res.ok) throw new Error(`${method} /api/v1${p}: HTTP ${res.status} ${text.slice(0, 300)}`);
+		return text ? JSON.parse(text) : {};
+	}
+
+	cleanup(): void {
+		rmSync(this.userFolder, { recursive: true, force: true });
+	}
+}
+
+export function sleep(ms: number): Promise<void> {
+	return new Promise((r) => setTimeout(r, ms));
+}
+
+export function examples(): Array<{ file: string; workflow: Record<string, unknown> }> {
+	const dir = path.join(ROOT, 'examples');
+	if (!existsSync(dir)) return [];
+	return readdirSync(dir)
+		.filter((f) => f.endsWith('.json'))
+		.map((file) => ({ file, workflow: JSON.parse(readFileSync(path.join(dir, file), 'utf8')) }));
+}
