@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-dangerous-functions -- test and tooling code runs under plain Node, outside n8n */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/require-node-api-error -- test and tooling code runs under plain Node, outside n8n */
 /**
  * A real n8n process with this package installed the way n8n's community
  * package installer does it (packed tgz, untarred under the user folder's
@@ -6,7 +6,7 @@
  * `npm start` and by the end-to-end tests.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
@@ -101,6 +101,8 @@ export class N8nInstance {
 			N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'true',
 			DB_SQLITE_POOL_SIZE: '2',
 			N8N_LOG_LEVEL: this.logLevel,
+			// A fixed key so imported credentials stay readable across restarts of this throwaway instance.
+			// eslint-disable-next-line @n8n/community-nodes/no-hardcoded-secrets
 			N8N_ENCRYPTION_KEY: 'wechat-web-sandbox-key-0123456789',
 			EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all',
 			EXECUTIONS_DATA_SAVE_MANUAL_EXECUTIONS: 'true',
@@ -174,7 +176,7 @@ export class N8nInstance {
 	}
 
 	async start(timeoutMs = 120000): Promise<void> {
-		const log = require('node:fs').openSync(this.logFile, 'a');
+		const log = openSync(this.logFile, 'a');
 		this.proc = spawn(n8nBin(this.line), ['start'], { env: this.env(), stdio: ['ignore', log, log], detached: false });
 		const t0 = Date.now();
 		while (Date.now() - t0 < timeoutMs) {

@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports -- test code runs under plain Node */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- test code runs under plain Node */
 /**
  * The e2e tests' loopback HTTP peer: collects what workflows POST (JSON bodies
  * and binary uploads, hashed) and serves fixture files for workflows to fetch.

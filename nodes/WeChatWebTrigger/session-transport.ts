@@ -1,0 +1,42 @@
+/**
+ * The trigger's transport: n8n's request helpers (N8nTransport) plus one rule.
+ * Before an authenticated request, a session the stored credential does not
+ * hold yet — a fresh QR/push login, a session found only in static data, or a
+ * refreshed SKey (`tokenRevision`) — is handed to the credential's
+ * preAuthentication hook with that request, so n8n writes it into the
+ * credential (action nodes and workers read it there). It also keeps a
+ * credential that never had a session from failing its first request.
+ */
+import type { Session } from '../../lib/wechat/session';
+import type { HttpRequest, HttpResponse, HttpTransport } from '../../lib/wechat/transport';
+import type { N8nTransport } from '../shared/n8n-runtime';
+
+export class SessionTransport implements HttpTransport {
+	private persistedSid: string;
+	private persistedRevision = 0;
+
+	constructor(
+		private readonly inner: N8nTransport,
+		private readonly currentSession: () => Session | null,
+		credentialSid: string,
+	) {
+		this.persistedSid = credentialSid;
+	}
+
+	/** Queue the session for the credential with the next authenticated request. */
+	persist(session: Session): void {
+		this.persistedSid = session.tokens.sid;
+		this.persistedRevision = session.tokenRevision;
+		this.inner.persistOnNextRequest(session.toJSON());
+	}
+
+	async request(req: HttpRequest): Promise<HttpResponse> {
+		if (req.purpose !== 'login') {
+			const session = this.currentSession();
+			if (session?.tokens.sid && (session.tokens.sid !== this.persistedSid || session.tokenRevision !== this.persistedRevision)) {
+				this.persist(session);
+			}
+		}
+		return await this.inner.request(req);
+	}
+}
