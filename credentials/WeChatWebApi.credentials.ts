@@ -8,8 +8,11 @@ import type {
 } from 'n8n-workflow';
 import { NOT_LOGGED_IN_MESSAGE, sessionForCredential } from '../nodes/shared/credential-data';
 
-/** The stored session (or the pasted one) as an object, in the credential test's expressions. */
-const STORED = 'JSON.parse($credentials.session || $credentials.sessionImport || \'{"tokens":{}}\')';
+/**
+ * The stored session (or the pasted one) as an object, in the credential test's
+ * expressions. No `}}` may appear inside an expression: it would end it early.
+ */
+const STORED = 'JSON.parse($credentials.session || $credentials.sessionImport || \'{"tokens": {} }\')';
 
 /**
  * The WeChat Web account: login mode, send pacing, and the session the nodes
@@ -123,7 +126,7 @@ export class WeChatWebApi implements ICredentialType {
 			},
 			headers: {
 				'Content-Type': 'application/json;charset=UTF-8',
-				Cookie: `={{ ((${STORED}.cookies || {}).cookies || []).map(c => c.key + "=" + c.value).join("; ") }}`,
+				Cookie: `={{ ((${STORED}.cookies || { }).cookies || []).map(c => c.key + "=" + c.value).join("; ") }}`,
 				'x-wechat-host': `={{ ${STORED}.mainHost }}`,
 			},
 			body: {

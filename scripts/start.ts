@@ -32,7 +32,7 @@ async function main(): Promise<void> {
 	if (sandbox) {
 		sim = await startSimulator({ port: Number(process.env.WECHAT_SANDBOX_PORT ?? 8790) });
 		if (fresh) {
-			n8n.importCredentials([
+			await n8n.importCredentials([
 				{
 					id: SANDBOX_CREDENTIAL_ID,
 					name: 'WeChat Sandbox',
@@ -41,8 +41,8 @@ async function main(): Promise<void> {
 				},
 			]);
 			const demo = examples();
-			n8n.importWorkflows(demo.map((e) => e.workflow));
-			for (const e of demo) if ((e.workflow as { meta?: { activeInSandbox?: boolean } }).meta?.activeInSandbox) n8n.activateOffline(String(e.workflow.id));
+			await n8n.importWorkflows(demo.map((e) => e.workflow));
+			for (const e of demo) if ((e.workflow as { meta?: { activeInSandbox?: boolean } }).meta?.activeInSandbox) await n8n.activateOffline(String(e.workflow.id));
 		}
 	}
 	writeFileSync(path.join(userFolder, 'README.txt'), 'n8n user folder made by `npm start`; delete it to start over.\n');

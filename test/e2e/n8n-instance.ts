@@ -5,7 +5,7 @@
  * nodes/, dev/peer dependencies stripped), on 127.0.0.1 only. Used by
  * `npm start` and by the end-to-end tests.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -86,6 +86,8 @@ export class N8nInstance {
 	env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 		const env: NodeJS.ProcessEnv = {
 			...process.env,
+			// Jest sets NODE_ENV=test, which silences n8n's logger (and with it `execute --rawOutput`).
+			NODE_ENV: 'production',
 			N8N_USER_FOLDER: this.userFolder,
 			N8N_LISTEN_ADDRESS: '127.0.0.1',
 			N8N_HOST: '127.0.0.1',
@@ -126,50 +128,65 @@ export class N8nInstance {
 		return env;
 	}
 
-	/** Runs an n8n CLI command (server may or may not run); returns stdout. */
-	cli(args: string[], extraEnv: Record<string, string> = {}): string {
+	/**
+	 * Runs an n8n CLI command (server may or may not run); resolves with stdout.
+	 * Asynchronous on purpose: the simulator the command talks to often lives in
+	 * this very process, and a blocking call would starve it.
+	 */
+	cli(args: string[], extraEnv: Record<string, string> = {}): Promise<string> {
 		const env = this.env({ ...extraEnv, N8N_LOG_LEVEL: 'info' });
 		if (this.line === '2') env.N8N_RUNNERS_BROKER_PORT = String(this.port + 1500 + Math.floor(Math.random() * 300));
-		return execFileSync(n8nBin(this.line), args, { env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });
+		return new Promise((resolve, reject) => {
+			execFile(n8nBin(this.line), args, { env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+				if (err) reject(Object.assign(err, { stdout, stderr }));
+				else resolve(stdout);
+			});
+		});
 	}
 
-	importCredentials(creds: unknown[]): void {
+	async importCredentials(creds: unknown[]): Promise<void> {
 		const f = path.join(this.userFolder, `cred-${Date.now()}.json`);
 		writeFileSync(f, JSON.stringify(creds));
-		this.cli(['import:credentials', `--input=${f}`]);
+		await this.cli(['import:credentials', `--input=${f}`]);
 		rmSync(f);
 	}
 
-	importWorkflows(workflows: unknown[]): void {
+	async importWorkflows(workflows: unknown[]): Promise<void> {
 		for (const wf of workflows) {
 			const f = path.join(this.userFolder, `wf-${Date.now()}-${Math.random().toString(36).slice(2)}.json`);
 			writeFileSync(f, JSON.stringify([wf]));
-			this.cli(['import:workflow', `--input=${f}`]);
+			await this.cli(['import:workflow', `--input=${f}`]);
 			rmSync(f);
 		}
 	}
 
 	/** Activates a workflow before the server starts (1.x update:workflow, 2.x publish:workflow). */
-	activateOffline(id: string): void {
-		if (this.line === '2') this.cli(['publish:workflow', `--id=${id}`]);
-		else this.cli(['update:workflow', `--id=${id}`, '--active=true']);
+	async activateOffline(id: string): Promise<void> {
+		if (this.line === '2') await this.cli(['publish:workflow', `--id=${id}`]);
+		else await this.cli(['update:workflow', `--id=${id}`, '--active=true']);
 	}
 
 	/** `n8n execute --id` and the run's JSON (the part after the logger's lines). */
-	execute(id: string): { data: { resultData: { error?: unknown; runData: Record<string, Array<{ data?: { main: Array<Array<{ json: Record<string, unknown>; binary?: Record<string, Record<string, unknown>> }>> }; error?: unknown }>> } } } {
+	async execute(id: string): Promise<{ data: { resultData: { error?: unknown; runData: Record<string, Array<{ data?: { main: Array<Array<{ json: Record<string, unknown>; binary?: Record<string, Record<string, unknown>> }>> }; error?: unknown }>> } } }> {
 		let out: string;
 		try {
-			out = this.cli(['execute', `--id=${id}`, '--rawOutput']);
+			out = await this.cli(['execute', `--id=${id}`, '--rawOutput']);
 		} catch (err) {
 			out = String((err as { stdout?: string }).stdout ?? '');
 			if (!out.includes('{')) throw err;
 		}
-		return JSON.parse(out.slice(out.indexOf('{')));
+		writeFileSync(path.join(this.userFolder, `execute-${id}.txt`), out);
+		const start = out.indexOf('\n{');
+		try {
+			return JSON.parse(out.slice(start >= 0 ? start + 1 : out.indexOf('{')));
+		} catch {
+			throw new Error(`n8n execute ${id} printed no run JSON:\n${out.slice(0, 2000)}`);
+		}
 	}
 
-	exportCredential(id: string): Record<string, unknown> {
+	async exportCredential(id: string): Promise<Record<string, unknown>> {
 		const f = path.join(this.userFolder, `export-${Date.now()}.json`);
-		this.cli(['export:credentials', `--id=${id}`, '--decrypted', `--output=${f}`]);
+		await this.cli(['export:credentials', `--id=${id}`, '--decrypted', `--output=${f}`]);
 		const data = JSON.parse(readFileSync(f, 'utf8'));
 		rmSync(f);
 		return (Array.isArray(data) ? data[0] : data).data;

@@ -31,7 +31,7 @@ function triggerWorkflow(sinkOrigin: string): Record<string, unknown> {
 			},
 		});
 	const upload = (name: string, p: string) => ({
-		...node({ name, type: T.http, parameters: { method: 'POST', url: `${sinkOrigin}${p}`, sendBody: true, contentType: 'binaryData', inputDataFieldName: 'data', options: {} } }),
+		...node({ name, type: T.http, parameters: { method: 'POST', url: `=${sinkOrigin}${p}`, sendBody: true, contentType: 'binaryData', inputDataFieldName: 'data', options: {} } }),
 		onError: 'continueRegularOutput',
 	});
 	return workflow(
@@ -69,15 +69,15 @@ describe.each(LINES)('n8n line %s: trigger', (line) => {
 		await sink.start();
 		n8n = new N8nInstance({ line, port: line === '1' ? 5693 : 5694 });
 		installPackage(n8n.userFolder, packPackage(path.join(RUNTIME, 'pack')));
-		n8n.importCredentials([
+		await n8n.importCredentials([
 			{
 				...CRED.weChatWebApi,
 				type: 'weChatWebApi',
 				data: { loginMode: 'desktop', originOverride: sim.origin, minSendIntervalSeconds: 0, maxSendsPerMinute: 1000, session: '', sessionImport: '', sessionRevision: '' },
 			},
 		]);
-		n8n.importWorkflows([triggerWorkflow(sink.origin)]);
-		n8n.activateOffline(WF);
+		await n8n.importWorkflows([triggerWorkflow(sink.origin)]);
+		await n8n.activateOffline(WF);
 	}, 15 * 60 * 1000);
 
 	afterAll(async () => {
@@ -101,8 +101,8 @@ describe.each(LINES)('n8n line %s: trigger', (line) => {
 		expect(events.map((e) => e.json?.event)).toEqual(expect.arrayContaining(['qr', 'loggedIn']));
 		expect(n8n.logText()).toMatch(/[▀▄█]/); // the QR as terminal text in n8n's log
 		// The login reached the stored credential (through preAuthentication), so other workflows and workers see it.
-		await eventually(() => {
-			const stored = n8n.exportCredential(CRED.weChatWebApi.id);
+		await eventually(async () => {
+			const stored = await n8n.exportCredential(CRED.weChatWebApi.id);
 			expect(String(stored.session)).toContain(sim.session()?.uin as string);
 		});
 	});
@@ -171,11 +171,11 @@ async function waitForEvent(sink: Sink, event: string, timeoutMs = 60000) {
 	throw new Error(`no "${event}" event; got ${JSON.stringify(sink.on('/events').map((e) => e.json?.event))}`);
 }
 
-async function eventually(check: () => void, timeoutMs = 30000): Promise<void> {
+async function eventually(check: () => void | Promise<void>, timeoutMs = 30000): Promise<void> {
 	const t0 = Date.now();
 	for (;;) {
 		try {
-			check();
+			await check();
 			return;
 		} catch (err) {
 			if (Date.now() - t0 > timeoutMs) throw err;
