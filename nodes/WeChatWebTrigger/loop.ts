@@ -5,7 +5,6 @@
  * long poll, every sleep, login poll and download.
  */
 import type { IDataObject, IDeferredPromise, INodeExecutionData, IRun, ITriggerFunctions } from 'n8n-workflow';
-import { createDeferredPromise } from 'n8n-workflow';
 import type { WeChatClient } from '../../lib/wechat/client';
 import { LoggedOutError, LoginRefusedError, NotLoggedInError, WeChatError } from '../../lib/wechat/errors';
 import type { LoginEvent } from '../../lib/wechat/login';
@@ -13,6 +12,7 @@ import { LoginCancelledError, LoginTimeoutError } from '../../lib/wechat/login';
 import type { Session } from '../../lib/wechat/session';
 import type { WeChatMessage } from '../../lib/wechat/types';
 import { accountKey, registerLiveClient, triggerClient, unregisterLiveClient } from '../shared/accounts';
+import { deferred } from '../shared/deferred';
 import { toNodeError } from '../shared/errors';
 import { messageJson } from '../shared/items';
 import { n8nClock } from '../shared/n8n-runtime';
@@ -42,8 +42,8 @@ export class TriggerLoop {
 	private readonly controller = new AbortController();
 	private readonly signal = this.controller.signal;
 	private readonly filter: (m: WeChatMessage) => boolean;
-	private readonly activated = createDeferredPromise<void>();
-	private readonly firstEmit = createDeferredPromise<void>();
+	private readonly activated = deferred<void>();
+	private readonly firstEmit = deferred<void>();
 	private loop?: Promise<void>;
 	private emitted = false;
 	private registered = false;
@@ -255,7 +255,7 @@ export class TriggerLoop {
 	private async onLoginEvent(event: LoginEvent): Promise<void> {
 		if (event.type === 'qr' || event.type === 'pushSent') {
 			this.loginVia = event.type === 'qr' ? 'qr' : 'push';
-			this.phonePending ??= createDeferredPromise<void>();
+			this.phonePending ??= deferred<void>();
 		}
 		const previousAccount = event.type === 'pushSent' ? this.account() : undefined;
 		const item = await loginEventItem(this.ctx, event, previousAccount);

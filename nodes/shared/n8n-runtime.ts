@@ -11,7 +11,7 @@ import type {
 	IN8nHttpFullResponse,
 	INode,
 } from 'n8n-workflow';
-import { sleepWithAbort } from 'n8n-workflow';
+import * as n8nWorkflow from 'n8n-workflow';
 import type { Clock } from '../../lib/wechat/clock';
 import { NetworkError, NotLoggedInError } from '../../lib/wechat/errors';
 import type { HttpRequest, HttpResponse, HttpTransport } from '../../lib/wechat/transport';
@@ -32,17 +32,36 @@ export interface RequestContext {
 	};
 }
 
-export const n8nClock: Clock = {
-	now: () => Date.now(),
-	random: () => Math.random(),
-	sleep: async (ms, signal) => sleepWithAbort(ms, signal),
-};
-
 function abortError(): Error {
 	const err = new Error('The operation was aborted.');
 	err.name = 'AbortError';
 	return err;
 }
+
+/** Longest single wait of the fallback, i.e. how long a timer may outlive an abort. */
+const SLICE_MS = 250;
+
+/**
+ * n8n-workflow 1.x exports an abortable `sleepWithAbort`; 2.x only `sleep`. On
+ * 2.x, wait in short slices and check the signal between them.
+ */
+async function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+	const withAbort = (n8nWorkflow as { sleepWithAbort?: (ms: number, signal?: AbortSignal) => Promise<void> }).sleepWithAbort;
+	if (typeof withAbort === 'function') return await withAbort(ms, signal);
+	const until = Date.now() + ms;
+	for (;;) {
+		if (signal?.aborted) throw abortError();
+		const left = until - Date.now();
+		if (left <= 0) return;
+		await n8nWorkflow.sleep(Math.min(SLICE_MS, left));
+	}
+}
+
+export const n8nClock: Clock = {
+	now: () => Date.now(),
+	random: () => Math.random(),
+	sleep: abortableSleep,
+};
 
 export class N8nTransport implements HttpTransport {
 	private pendingSession: string | null = null;
