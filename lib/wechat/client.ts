@@ -119,7 +119,8 @@ export class WeChatClient {
 
 	/** Interactive login (push first when `previous` allows, else QR), then webwxinit and contacts. */
 	async login(opts: Omit<LoginOptions, 'mode'> & { mode?: LoginMode; loadContacts?: boolean } = {}): Promise<Session> {
-		const previous = opts.previous ?? this.session;
+		// An explicit `previous: null` means "no push login"; leaving it out means "use my last session".
+		const previous = 'previous' in opts ? opts.previous : this.session;
 		const session = await runLogin(this.http, { ...opts, mode: opts.mode ?? this.mode, previous });
 		this.mode = session.mode;
 		this.session = session;

@@ -4,6 +4,7 @@
  * answers "not available" with an empty 200, so an empty body is an error, never
  * a 0-byte file (§6.12, §6.13). The first chunk is read before returning to tell.
  */
+import { safeFileName } from './messages/media';
 import { AbortedError, InvalidInputError, MediaUnavailableError, NetworkError, WeChatError, isAbort } from './errors';
 import type { WeChatHttp } from './http';
 import { CGI, buildQuery, checkRet, endpointName } from './http';
@@ -130,7 +131,8 @@ export async function downloadMedia(http: WeChatHttp, session: Session, ref: Med
 		return {
 			stream: opened.stream,
 			mimeType,
-			fileName: ref.fileName || dispositionFileName(headerValue(opened.res, 'content-disposition')) || `${ref.msgId || ref.mediaId || 'media'}.${extensionFor(mimeType)}`,
+			// Names from references and headers are the sender's/server's words: never a path.
+			fileName: safeFileName(ref.fileName || dispositionFileName(headerValue(opened.res, 'content-disposition')) || '', `${ref.msgId || ref.mediaId || 'media'}.${extensionFor(mimeType)}`),
 			size: sizeOf(opened.res) ?? (ref.size && ref.size > 0 ? ref.size : undefined),
 			cancel: opened.close,
 		};

@@ -43,7 +43,7 @@ export function newAttempt(ctx: SimContext, push: boolean, desktopRequested: boo
 
 /** Marks an unconfirmed QR as expired once its lifetime is over. */
 export function refreshExpiry(ctx: SimContext, a: LoginAttempt): void {
-	if ((a.state === 'waiting' || a.state === 'scanned') && Date.now() > a.createdAt + ctx.opts.qrLifetimeMs) a.state = 'expired';
+	if ((a.state === 'waiting' || a.state === 'scanned') && Date.now() >= a.createdAt + ctx.opts.qrLifetimeMs) a.state = 'expired';
 }
 
 // ---- jslogin ----
@@ -101,7 +101,7 @@ export function loginPoll(ctx: SimContext, ex: Exchange): void {
 	// `loginicon=true` is what puts the scanner's avatar into the 201.
 	const withIcon = ex.query.loginicon === 'true';
 	// Hold no longer than the QR lives, so an expiry is reported on time.
-	const lifeLeft = a.state === 'confirmed' ? Infinity : a.createdAt + ctx.opts.qrLifetimeMs - Date.now() + 1;
+	const lifeLeft = a.state === 'confirmed' ? Infinity : a.createdAt + ctx.opts.qrLifetimeMs - Date.now() + 5; // timers may fire a millisecond early
 	ctx.holds.hold(
 		ex,
 		Math.max(0, Math.min(ctx.opts.loginHoldMs, lifeLeft)),
