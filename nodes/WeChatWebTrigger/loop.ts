@@ -22,7 +22,7 @@ import { messageFilter, readSettings } from './filters';
 import type { AccountRef } from './login-events';
 import { accountOf, accountOfJson, eventItem, loggedInItem, loggedOutItem, loginEventItem, refusedItem } from './login-events';
 import { downloadMessageMedia } from './media';
-import { SessionTransport } from './session-transport';
+import { SessionTransport } from '../shared/session-transport';
 
 /** Back-off for transient failures outside the sync loop (which has its own). */
 export const RETRY_BASE_MS = 1000;

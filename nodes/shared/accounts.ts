@@ -7,10 +7,12 @@
  */
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 import { WeChatClient } from '../../lib/wechat/client';
-import { LoggedOutError, NotLoggedInError, WeChatError } from '../../lib/wechat/errors';
+import { InvalidInputError, LoggedOutError, NotLoggedInError, WeChatError } from '../../lib/wechat/errors';
 import type { Logger } from '../../lib/wechat/http';
 import { accountSettings, CREDENTIAL_TYPE, NOT_LOGGED_IN_MESSAGE, sessionForCredential } from './credential-data';
+import { deferred } from './deferred';
 import type { RequestContext } from './n8n-runtime';
+import { SessionTransport } from './session-transport';
 import { n8nClock, N8nTransport } from './n8n-runtime';
 
 /** A client restored for action nodes reloads its contacts when older than this. */
@@ -128,4 +130,58 @@ export async function triggerClient(ctx: RequestContext, logger?: Logger): Promi
 export function resetAccounts(): void {
 	entries.clear();
 	restoring.clear();
+	pendingLogins.clear();
+}
+
+/** QR logins started by the action node that still wait for the phone, by account. */
+const pendingLogins = new Map<string, Promise<unknown>>();
+
+export interface StartedLogin {
+	uuid: string;
+	url: string;
+	/** Settles when the phone confirmed (session stored) or the QR expired. */
+	done: Promise<void>;
+}
+
+/**
+ * Starts a QR login for the action node: resolves as soon as the QR exists (so
+ * the execution can hand it on), while scan polling continues in this n8n
+ * process. On confirmation the session is written into the credential (through
+ * the SessionTransport rule) and becomes this process's client for the account.
+ */
+export async function startQrLogin(ctx: RequestContext, logger?: Logger): Promise<StartedLogin> {
+	const key = accountKey(ctx);
+	if (pendingLogins.has(key)) {
+		throw new InvalidInputError(
+			'A login for this account is already waiting for the phone.',
+			'Scan the QR code returned earlier, or wait until it expires (about 4 minutes) and run this again.',
+		);
+	}
+	const { client, transport, sessionJson } = await triggerClient(ctx, logger);
+	client.http.rebind(new SessionTransport(transport, () => client.session, sidOf(sessionJson)));
+	const first = deferred<{ uuid: string; url: string }>();
+	// One QR, no push login: nobody would see a second QR or know to look at the phone.
+	const login = client.login({
+		previous: null,
+		push: false,
+		maxQrRefreshes: 0,
+		onEvent: (e) => {
+			if (e.type === 'qr') first.resolve({ uuid: e.uuid, url: e.url });
+			else if (e.type === 'scanned') logger?.info('WeChat Web: QR code scanned; confirm on the phone.');
+		},
+	});
+	const done = login.then(
+		() => {
+			entries.set(key, { client, live: false });
+			logger?.info(`WeChat Web: logged in as ${client.user?.NickName ?? 'unknown'}; the session is stored in the credential.`);
+		},
+		(err: unknown) => {
+			logger?.warn(`WeChat Web: the QR login ended without a session (${err instanceof Error ? err.message : String(err)}).`);
+			first.reject(err instanceof Error ? err : new Error(String(err)));
+		},
+	);
+	pendingLogins.set(key, done);
+	void done.finally(() => pendingLogins.delete(key));
+	const qr = await first.promise;
+	return { ...qr, done };
 }

@@ -57,7 +57,7 @@ describe('node description', () => {
 		expect(d.subtitle).toBe('={{$parameter["operation"] + ": " + $parameter["resource"]}}');
 		const ops = d.properties.filter((p) => p.name === 'operation').flatMap((p) => (p.options as Array<{ value: string }>).map((o) => o.value));
 		expect(ops.sort()).toEqual(
-			['download', 'forward', 'get', 'getAll', 'getAvatar', 'getGroupMembers', 'getStatus', 'logout', 'revoke', 'sendEmoticon', 'sendFile', 'sendImage', 'sendText', 'sendVideo', 'setRemark'].sort(),
+			['download', 'forward', 'get', 'getAll', 'getAvatar', 'getGroupMembers', 'getStatus', 'login', 'logout', 'revoke', 'sendEmoticon', 'sendFile', 'sendImage', 'sendText', 'sendVideo', 'setRemark'].sort(),
 		);
 	});
 });

@@ -2,7 +2,8 @@
 import type { IDataObject } from 'n8n-workflow';
 import type { WeChatClient } from '../../../lib/wechat/client';
 import { LoggedOutError, NotLoggedInError } from '../../../lib/wechat/errors';
-import { accountKey, forgetClient, liveClient } from '../../shared/accounts';
+import { qrPng } from '../../../lib/wechat/qr';
+import { accountKey, forgetClient, liveClient, startQrLogin } from '../../shared/accounts';
 import type { ItemOperation } from './context';
 import { isoTime, settle } from './util';
 
@@ -56,4 +57,27 @@ const logout: ItemOperation = async (ctx) => {
 	return [{ json: { loggedOut: true, user: user ? { id: user.UserName, nickName: user.NickName } : null } }];
 };
 
-export const sessionOperations: Record<string, ItemOperation> = { getStatus, logout };
+/**
+ * Returns the QR code at once (to mail or message it); the scan is awaited in
+ * this n8n process for the QR's lifetime, then the session lands in the
+ * credential. In a one-shot `n8n execute` process the wait ends with the process.
+ */
+const login: ItemOperation = async (ctx) => {
+	const started = await startQrLogin(ctx.fn, ctx.fn.logger);
+	const png = await qrPng(started.url);
+	const binary = await ctx.fn.helpers.prepareBinaryData(png, 'qr.png', 'image/png');
+	return [
+		{
+			json: {
+				event: 'qr',
+				url: started.url,
+				uuid: started.uuid,
+				expiresInMinutes: 4,
+				hint: 'Scan with WeChat on the phone and confirm; the session is then stored in this credential.',
+			},
+			binary: { data: binary },
+		},
+	];
+};
+
+export const sessionOperations: Record<string, ItemOperation> = { getStatus, login, logout };

@@ -15,6 +15,13 @@ export const sessionOperations: INodeProperties[] = [
 				description: 'Whether the account is logged in, as whom and since when',
 			},
 			{
+				name: 'Log In',
+				value: 'login',
+				action: 'Log in with a QR code',
+				description:
+					'Start a login and return its QR code (PNG and link) to scan with WeChat; once confirmed on the phone the session is stored in the credential',
+			},
+			{
 				name: 'Log Out',
 				value: 'logout',
 				action: 'Log out of the session',

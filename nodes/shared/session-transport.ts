@@ -9,7 +9,7 @@
  */
 import type { Session } from '../../lib/wechat/session';
 import type { HttpRequest, HttpResponse, HttpTransport } from '../../lib/wechat/transport';
-import type { N8nTransport } from '../shared/n8n-runtime';
+import type { N8nTransport } from './n8n-runtime';
 
 export class SessionTransport implements HttpTransport {
 	private persistedSid: string;
