@@ -176,12 +176,18 @@ export class N8nInstance {
 			if (!out.includes('{')) throw err;
 		}
 		writeFileSync(path.join(this.userFolder, `execute-${id}.txt`), out);
-		const start = out.indexOf('\n{');
-		try {
-			return JSON.parse(out.slice(start >= 0 ? start + 1 : out.indexOf('{')));
-		} catch {
-			throw new Error(`n8n execute ${id} printed no run JSON:\n${out.slice(0, 2000)}`);
+		// The run's JSON sits between log lines (n8n may log after it too): from the first
+		// line that opens an object to the last line that closes one that parses.
+		const start = out.startsWith('{') ? 0 : out.indexOf('\n{') + 1;
+		const opened = start > 0 || out.startsWith('{');
+		for (let end = out.lastIndexOf('\n}'); opened && end > start; end = out.lastIndexOf('\n}', end - 1)) {
+			try {
+				return JSON.parse(out.slice(start, end + 2));
+			} catch {
+				// A shorter candidate may be the complete document.
+			}
 		}
+		throw new Error(`n8n execute ${id} printed no run JSON:\n${out.slice(0, 2000)}`);
 	}
 
 	async exportCredential(id: string): Promise<Record<string, unknown>> {
