@@ -9,4 +9,5 @@ module.exports = {
 		'^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }],
 	},
 	testTimeout: 30000,
+	setupFilesAfterEnv: ['<rootDir>/test/jest.setup.ts'],
 };

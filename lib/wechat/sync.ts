@@ -37,6 +37,8 @@ export interface SyncOptions {
 	signal?: AbortSignal;
 	/** Client timeout of the held synccheck; must exceed the server's ~25 s hold (OFF: 35 s). */
 	syncCheckTimeoutMs?: number;
+	/** Client timeout of one webwxsync (default 30 s). */
+	syncTimeoutMs?: number;
 	/** Back-off bounds for transient failures (default 1 s → 60 s). */
 	backoffBaseMs?: number;
 	backoffCapMs?: number;
@@ -90,7 +92,7 @@ export async function webwxSync(http: WeChatHttp, session: Session, opts: SyncOp
 		`${CGI}/webwxsync`,
 		{ sid: session.tokens.sid, skey: session.tokens.skey, pass_ticket: session.tokens.passTicket, lang: 'zh_CN' },
 		{ SyncKey: session.syncKey, rr: notTime(http.clock) },
-		{ signal: opts.signal, timeoutMs: 30000 },
+		{ signal: opts.signal, timeoutMs: opts.syncTimeoutMs ?? 30000 },
 	);
 	// OFF accepts new keys only when they carry entries.
 	if (res.SyncKey && res.SyncKey.Count > 0 && Array.isArray(res.SyncKey.List)) session.syncKey = res.SyncKey;
@@ -159,16 +161,19 @@ export async function* syncLoop(http: WeChatHttp, session: Session, opts: SyncOp
 			if (failures) yield { type: 'recovered', afterAttempts: failures };
 			failures = 0;
 			const empty = batch.addMsgs.length === 0 && batch.modContacts.length === 0 && batch.delContacts.length === 0;
+			// A key that did not move means the server will hand the same page out again at once.
+			const stalled = sameKey(before, session.syncKey);
 			// ContinueFlag: more is pending — fetch it now instead of waiting for the next synccheck.
-			drainContinue = batch.continueFlag !== 0 && !empty && !sameKey(before, session.syncKey);
-			if (empty) {
-				// Selector spin (§6.9): non-zero selector, nothing delivered. Slow down progressively.
+			drainContinue = batch.continueFlag !== 0 && !empty && !stalled;
+			if (!empty) yield batch;
+			if (empty || stalled) {
+				// Selector spin (§6.9) or a stuck SyncKey: the server keeps signalling without
+				// progress. Slow down progressively instead of polling it in a tight loop.
 				emptySpins++;
 				if (emptySpins > 1) await wait(backoffDelay(clock, emptySpins - 2, base, cap));
 				continue;
 			}
 			emptySpins = 0;
-			yield batch;
 		} catch (err) {
 			if (isAbort(err, opts.signal)) return;
 			if (err instanceof LoggedOutError) {

@@ -100,6 +100,12 @@ export const triggerProperties: INodeProperties[] = [
 						description:
 							'At least once: messages are handed over one batch at a time and the position is saved only after the workflow run ended, so a crash repeats the unfinished batch',
 					},
+					{
+						name: 'After the Workflow Succeeded',
+						value: 'afterSuccess',
+						description:
+							'At least once, retried: like "After the Workflow Finished", but a run that failed gets the same batch again (back-off from 1 s up to 5 min) until a run succeeds; later messages wait behind it',
+					},
 				],
 				default: 'onHandOff',
 				description: 'When the position in the message stream is saved',

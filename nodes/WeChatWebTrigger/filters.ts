@@ -6,7 +6,7 @@ import type { IDataObject, ITriggerFunctions } from 'n8n-workflow';
 import type { ChatKind, MessageType, WeChatMessage } from '../../lib/wechat/types';
 import { ALL_MESSAGE_TYPES } from './description';
 
-export type AdvanceMode = 'onHandOff' | 'afterFinish';
+export type AdvanceMode = 'onHandOff' | 'afterFinish' | 'afterSuccess';
 
 export interface TriggerSettings {
 	messageTypes: Set<string>;
@@ -46,7 +46,7 @@ export function readSettings(ctx: Pick<ITriggerFunctions, 'getNodeParameter'>): 
 		downloadMedia,
 		binaryPropertyName: downloadMedia ? String(ctx.getNodeParameter('binaryPropertyName', 'data') || 'data') : 'data',
 		maxMediaBytes: Math.round((Number.isFinite(maxMb) && maxMb > 0 ? maxMb : 25) * 1024 * 1024),
-		advance: options.advanceSyncPosition === 'afterFinish' ? 'afterFinish' : 'onHandOff',
+		advance: options.advanceSyncPosition === 'afterFinish' || options.advanceSyncPosition === 'afterSuccess' ? options.advanceSyncPosition : 'onHandOff',
 	};
 }
 

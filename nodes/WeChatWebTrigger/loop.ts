@@ -326,10 +326,8 @@ export class TriggerLoop {
 			items.push(item);
 		}
 		if (this.signal.aborted) return;
-		if (this.settings.advance === 'afterFinish' && !this.manual) {
-			const done = this.ctx.helpers.createDeferredPromise<IRun>();
-			this.emit(items, [], done);
-			if (await this.finishedOrClosed(done.promise)) this.commit();
+		if (this.settings.advance !== 'onHandOff' && !this.manual) {
+			await this.handOverUntilDone(items);
 		} else {
 			// n8n saves static data inside emit: the new position and the hand-off are one step.
 			this.commit();
@@ -337,16 +335,45 @@ export class TriggerLoop {
 		}
 	}
 
-	private async finishedOrClosed(run: Promise<unknown>): Promise<boolean> {
-		if (this.signal.aborted) return false;
-		return await new Promise<boolean>((resolve) => {
-			const onAbort = () => resolve(false);
+	/**
+	 * At-least-once hand-off: emit with a donePromise and save the position only
+	 * when the run ended (afterFinish) or succeeded (afterSuccess; a failed run
+	 * gets the same batch again after a capped back-off). Closing first saves
+	 * nothing, so a restart hands the batch over again.
+	 */
+	private async handOverUntilDone(items: INodeExecutionData[]): Promise<void> {
+		let delay = RETRY_BASE_MS;
+		for (let attempt = 1; ; attempt++) {
+			const done = this.ctx.helpers.createDeferredPromise<IRun>();
+			this.emit(items, [], done);
+			const outcome = await this.runOutcome(done.promise);
+			if (outcome === 'closed') return;
+			if (outcome === 'succeeded' || this.settings.advance === 'afterFinish') {
+				this.commit();
+				return;
+			}
+			this.ctx.logger.warn(
+				`WeChat Web Trigger: the workflow run for ${items.length} message(s) failed (attempt ${attempt}); handing them over again in ${Math.round(delay / 1000)} s.`,
+			);
+			if (!(await this.pause(delay))) return;
+			delay = Math.min(delay * 2, RETRY_MAX_MS);
+		}
+	}
+
+	/** How a run started by emit ended: failed when rejected or when n8n recorded an error. */
+	private async runOutcome(run: Promise<IRun>): Promise<'closed' | 'succeeded' | 'failed'> {
+		if (this.signal.aborted) return 'closed';
+		return await new Promise((resolve) => {
+			const onAbort = () => resolve('closed');
 			this.signal.addEventListener('abort', onAbort, { once: true });
-			const finished = () => {
+			const settle = (outcome: 'succeeded' | 'failed') => {
 				this.signal.removeEventListener('abort', onAbort);
-				resolve(!this.signal.aborted);
+				resolve(this.signal.aborted ? 'closed' : outcome);
 			};
-			run.then(finished, finished);
+			run.then(
+				(result) => settle(runFailed(result) ? 'failed' : 'succeeded'),
+				() => settle('failed'),
+			);
 		});
 	}
 
@@ -401,4 +428,9 @@ export class TriggerLoop {
 		await this.activated.promise;
 		this.ctx.emitError(nodeError);
 	}
+}
+
+function runFailed(run: IRun | undefined): boolean {
+	if (!run) return false;
+	return !!run.data?.resultData?.error || run.status === 'error' || run.status === 'crashed';
 }

@@ -7,18 +7,24 @@ import type { LoginEvent, LoginOptions } from '../../lib/wechat/login';
 import type { LoginMode } from '../../lib/wechat/session';
 import type { Simulator, SimulatorOptions } from '../simulator/api';
 import { startSimulator } from '../simulator';
+import { recordText, registerSecretSource } from './secret-scan';
 
 /** Every log line of every client made here, to check that no secret ever reaches a log. */
 export const logLines: string[] = [];
 
-export const recordingLogger: Logger = {
-	debug: (m, meta) => logLines.push(`${m} ${meta ? JSON.stringify(meta) : ''}`),
-	info: (m, meta) => logLines.push(`${m} ${meta ? JSON.stringify(meta) : ''}`),
-	warn: (m, meta) => logLines.push(`${m} ${meta ? JSON.stringify(meta) : ''}`),
-};
+function record(m: string, meta?: Record<string, unknown>): void {
+	const line = `${m} ${meta ? JSON.stringify(meta) : ''}`;
+	logLines.push(line);
+	recordText(line);
+}
 
+export const recordingLogger: Logger = { debug: record, info: record, warn: record };
+
+/** A simulator for tests; its issued tokens join the leak scan of test/jest.setup.ts. */
 export async function startSim(options: SimulatorOptions = {}): Promise<Simulator> {
-	return startSimulator({ loginHoldMs: 300, syncHoldMs: 500, ...options });
+	const sim = await startSimulator({ loginHoldMs: 300, syncHoldMs: 500, ...options });
+	registerSecretSource(() => sim.issuedSecrets());
+	return sim;
 }
 
 export function makeClient(sim: Simulator, overrides: Partial<WeChatClientOptions> = {}): WeChatClient {

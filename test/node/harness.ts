@@ -43,6 +43,7 @@ import type { BinaryMode, RecordingLogger } from './harness/n8n-env';
 import { cleanupHarnessFolders, Container, logger, useBinaryMode } from './harness/n8n-env';
 import type { BuiltWorkflow } from './harness/workflow';
 import { buildWorkflow, defaultNodeName, makeAdditionalData, plainStaticData } from './harness/workflow';
+import { recordError, recordText } from '../helpers/secret-scan';
 
 export type { CredentialWrite, StoredCredential } from './harness/credentials-helper';
 export { InMemoryCredentialsHelper } from './harness/credentials-helper';
@@ -217,6 +218,7 @@ export async function runTrigger(parameters: NodeParams, options: TriggerRunOpti
 			activation,
 			(d, _responsePromise, donePromise) => void record(d, donePromise),
 			(error) => {
+				recordError(error);
 				emitErrors.push(error);
 				if (options.closeOnEmitError !== false) void close();
 			},
@@ -370,7 +372,12 @@ export async function runActionDetailed(
 	if (!nodeType.execute) throw new Error(`${node.type} has no execute()`);
 	try {
 		const output = (await nodeType.execute.call(context)) as INodeExecutionData[][];
+		// Continue-on-fail error items are error messages a user sees: part of the leak scan.
+		for (const item of (output ?? []).flat()) if (item.json?.error !== undefined) recordText(JSON.stringify(item.json));
 		return { output: output ?? [], context, credentials: credentialsHelper, credentialWrites: credentialsHelper.writes };
+	} catch (error) {
+		recordError(error);
+		throw error;
 	} finally {
 		await Promise.allSettled(closeFunctions.map(async (fn) => await fn()));
 	}

@@ -12,7 +12,8 @@ export type FaultKind =
 	| { kind: 'empty' } // 200 with an empty body
 	| { kind: 'retcode'; retcode: number } // synccheck only: this retcode
 	| { kind: 'ret'; ret: number } // JSON endpoints: BaseResponse.Ret = ret
-	| { kind: 'selectorSpin' }; // synccheck says selector 2 but the next webwxsync returns nothing new
+	| { kind: 'selectorSpin' } // synccheck says selector 2 but the next webwxsync returns nothing new
+	| { kind: 'staleKey' }; // webwxsync delivers its page but hands back the SyncKey it was given (the page comes again)
 
 export type Endpoint =
 	| 'jslogin'
@@ -207,6 +208,8 @@ export interface Simulator {
 
 	// session
 	session(): SessionInfo | undefined;
+	/** Added: every token and secret cookie value this simulator ever issued, for leak scans. */
+	issuedSecrets(): Array<{ kind: string; value: string }>;
 	forceLogout(retcode?: 1100 | 1101 | 1102): void;
 	rotateSkey(): void;
 	/** Current UserName of a contact (by nickname / remark) in the live session. */

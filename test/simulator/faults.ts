@@ -46,6 +46,7 @@ export class FaultQueue {
 		if ((fault.kind === 'retcode' || fault.kind === 'selectorSpin') && endpoint !== 'synccheck') {
 			throw new Error(`Fault "${fault.kind}" only applies to synccheck`);
 		}
+		if (fault.kind === 'staleKey' && endpoint !== 'webwxsync') throw new Error('Fault "staleKey" only applies to webwxsync');
 		if (fault.kind === 'ret' && BODY_KIND[endpoint] !== 'json') throw new Error(`Fault "ret" only applies to JSON endpoints, not ${endpoint}`);
 		if (!Number.isInteger(times) || times < 1) throw new Error('times must be a positive integer');
 		const q = this.queues.get(endpoint) ?? [];
@@ -105,6 +106,7 @@ export function applyFault(ex: Exchange, endpoint: Endpoint, fault: FaultKind, h
 			else ex.json({ BaseResponse: { Ret: fault.ret, ErrMsg: '' } });
 			return true;
 		case 'selectorSpin':
+		case 'staleKey':
 			return false;
 	}
 }

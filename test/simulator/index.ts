@@ -67,6 +67,17 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 		expire: (uuid?: string) => phone.expire(ctx, uuid),
 
 		session: () => ctx.current()?.info(),
+		issuedSecrets: () => {
+			const out: Array<{ kind: string; value: string }> = [];
+			for (const s of ctx.sessions) {
+				out.push({ kind: 'uin', value: s.uin }, { kind: 'sid', value: s.sid }, { kind: 'webwx_data_ticket', value: s.dataTicket });
+				for (const skey of [s.skey, ...s.pastSkeys]) out.push({ kind: 'skey', value: skey });
+				// pass_ticket travels percent-encoded in queries and decoded in forms: both count.
+				out.push({ kind: 'pass_ticket', value: s.passTicket }, { kind: 'pass_ticket', value: decodeURIComponent(s.passTicket) });
+			}
+			if (ctx.account.authTicket) out.push({ kind: 'webwx_auth_ticket', value: ctx.account.authTicket });
+			return out;
+		},
 		forceLogout: (retcode?: 1100 | 1101 | 1102) => ops.forceLogout(ctx, retcode),
 		rotateSkey: () => ops.rotateSkey(ctx),
 		userName: (name: string) => ops.userName(ctx, name),

@@ -30,6 +30,8 @@ export class Session implements Names {
 	readonly uin: string;
 	readonly sid = randomFrom(B64, 16);
 	skey = newSkey();
+	/** SKeys this session had before a rotation (still secrets: see issuedSecrets). */
+	readonly pastSkeys: string[] = [];
 	readonly passTicket = newPassTicket();
 	readonly dataTicket = newCookieTicket();
 	readonly createdAt = Date.now();

@@ -97,7 +97,8 @@ export function webwxsync(ctx: SimContext, ex: Exchange): void {
 		if (s.spinNext) s.spinNext = false;
 		else ({ taken, more } = page(ctx.log.after(pos), ctx.opts.syncPageSize));
 		s.activity = false;
-		const end = taken.length ? taken[taken.length - 1].seq : pos;
+		// staleKey fault: the page is delivered but the key stays where it was.
+		const end = taken.length && ex.record.fault !== 'staleKey' ? taken[taken.length - 1].seq : pos;
 		const account = ctx.account;
 		const addMsgs = taken.flatMap((e) => (e.kind === 'msg' ? [e.render(s)] : []));
 		const mods = taken.flatMap((e) => {
@@ -108,6 +109,7 @@ export function webwxsync(ctx: SimContext, ex: Exchange): void {
 		let skey = '';
 		if (s.pendingSkey) {
 			skey = s.pendingSkey;
+			s.pastSkeys.push(s.skey);
 			s.skey = s.pendingSkey;
 			s.pendingSkey = undefined;
 		}

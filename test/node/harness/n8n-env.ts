@@ -13,6 +13,7 @@ import type { Container as ContainerType } from '@n8n/di';
 import { BinaryDataConfig, BinaryDataService } from 'n8n-core';
 import { SSHClientsManager } from 'n8n-core/dist/execution-engine/ssh-clients-manager';
 import { LoggerProxy } from 'n8n-workflow';
+import { recordText } from '../../helpers/secret-scan';
 
 /** n8n-core keeps its own copies of @n8n/di and @n8n/backend-common: use those, or DI would not meet. */
 function coreModule<T>(name: string): T {
@@ -38,6 +39,7 @@ export class RecordingLogger {
 
 	private log(level: LogLevel, message: string, meta?: Record<string, unknown>): void {
 		this.lines.push({ level, message, meta });
+		recordText(`${message} ${meta ? safeMeta(meta) : ''}`);
 		const order: LogLevel[] = ['error', 'warn', 'info', 'debug'];
 		if (this.echo && order.indexOf(level) <= order.indexOf(this.echo)) {
 			process.stderr.write(`[${level}] ${message}\n`);
@@ -105,4 +107,12 @@ export function cleanupHarnessFolders(): void {
 		if (dir) rmSync(dir, { recursive: true, force: true });
 	}
 	binaryDir = undefined;
+}
+
+function safeMeta(meta: Record<string, unknown>): string {
+	try {
+		return JSON.stringify(meta);
+	} catch {
+		return Object.keys(meta).join(',');
+	}
 }
