@@ -86,6 +86,7 @@ export async function clientForExecution(ctx: RequestContext, logger?: Logger): 
 	if (entry?.live && entry.client.session) return fork(entry.client);
 	if (!sessionJson) throw new NotLoggedInError(NOT_LOGGED_IN_MESSAGE);
 	if (entry && entry.client.session?.tokens.sid === sidOf(sessionJson)) {
+		adoptStoredSkey(entry.client, sessionJson);
 		if (Date.now() - entry.client.contactsLoadedAt > CONTACTS_MAX_AGE_MS) await fork(entry.client).loadContacts();
 		return fork(entry.client);
 	}
@@ -104,6 +105,21 @@ export async function clientForExecution(ctx: RequestContext, logger?: Logger): 
 		restoring.set(key, pending);
 	}
 	return fork(await pending);
+}
+
+/**
+ * Only webwxsync hands out a new SKey, and only the process running the trigger
+ * calls it; it writes the new one into the credential. A cached client here with
+ * the same sid takes that SKey over instead of failing with 1101 and restoring.
+ */
+function adoptStoredSkey(client: WeChatClient, sessionJson: string): void {
+	let skey: unknown;
+	try {
+		skey = (JSON.parse(sessionJson) as { tokens?: { skey?: unknown } }).tokens?.skey;
+	} catch {
+		return;
+	}
+	if (typeof skey === 'string') client.session?.refreshSkey(skey);
 }
 
 /** Why a stored session could not be used, as the error a user can act on. */

@@ -24,8 +24,15 @@ export class SimulatedTime implements Clock {
 	/** Lets a test tie sleeps to its own counters (e.g. sim.requests.length). */
 	probe: () => number = () => 0;
 
+	/**
+	 * Off (default): now() is real time, as the simulator's message stamps need.
+	 * On: now() moves with the sleeps too, for code that waits until a time (the
+	 * send pacer's per-minute window).
+	 */
+	nowFollowsSleeps = false;
+
 	now(): number {
-		return Date.now();
+		return this.nowFollowsSleeps ? Date.now() + this.slept : Date.now();
 	}
 
 	random(): number {
@@ -54,16 +61,20 @@ export class SimulatedTime implements Clock {
 		this.started = Date.now();
 		this.sleeps.length = 0;
 		this.probe = () => 0;
+		this.nowFollowsSleeps = false;
 	}
 
-	/** Simulated start time of the event that happened when `probe()` first exceeded `count`. */
+	/**
+	 * Simulated time of the event that made `probe()` exceed `count` (e.g. the
+	 * count-th request): the end of the last sleep taken before it.
+	 */
 	timeAtProbe(count: number): number {
-		let slept = 0;
+		let end = 0;
 		for (const s of this.sleeps) {
 			if (s.probe > count) break;
-			slept += s.ms;
+			end = s.at + s.ms;
 		}
-		return slept;
+		return end;
 	}
 }
 
