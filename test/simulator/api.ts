@@ -13,7 +13,8 @@ export type FaultKind =
 	| { kind: 'retcode'; retcode: number } // synccheck only: this retcode
 	| { kind: 'ret'; ret: number } // JSON endpoints: BaseResponse.Ret = ret
 	| { kind: 'selectorSpin' } // synccheck says selector 2 but the next webwxsync returns nothing new
-	| { kind: 'staleKey' }; // webwxsync delivers its page but hands back the SyncKey it was given (the page comes again)
+	| { kind: 'staleKey' } // webwxsync delivers its page but hands back the SyncKey it was given (the page comes again)
+	| { kind: 'invalidUtf8' }; // the real answer, with every `@@BADUTF8@@` in it replaced by bytes that are not UTF-8
 
 export type Endpoint =
 	| 'jslogin'

@@ -108,5 +108,24 @@ export function applyFault(ex: Exchange, endpoint: Endpoint, fault: FaultKind, h
 		case 'selectorSpin':
 		case 'staleKey':
 			return false;
+		case 'invalidUtf8':
+			ex.bodyTransform = (b) => replaceAll(b, BAD_UTF8_MARKER, BAD_UTF8_BYTES);
+			return false;
 	}
+}
+
+/** Text a test puts into a message so the `invalidUtf8` fault can swap it for broken bytes. */
+export const BAD_UTF8_MARKER = Buffer.from('@@BADUTF8@@');
+/** A lone continuation byte, a truncated 2-byte sequence, 0xFF/0xFE, an encoded surrogate (CESU-8) and an overlong '/'. */
+const BAD_UTF8_BYTES = Buffer.from([0x80, 0xc3, 0x28, 0xff, 0xfe, 0xed, 0xa0, 0x80, 0xc0, 0xaf]);
+
+function replaceAll(body: Buffer, marker: Buffer, bytes: Buffer): Buffer {
+	const parts: Buffer[] = [];
+	let from = 0;
+	for (let at = body.indexOf(marker); at >= 0; at = body.indexOf(marker, from)) {
+		parts.push(body.subarray(from, at), bytes);
+		from = at + marker.length;
+	}
+	parts.push(body.subarray(from));
+	return Buffer.concat(parts);
 }

@@ -131,7 +131,8 @@ export class Injector {
 			const prefix = parties.isGroup && !parties.fromMe && payload.prefixed ? `${s.un(parties.senderId)}:<br/>` : '';
 			const msg = baseMsg(msgId, from, to, payload.msgType, prefix + payload.content(s), createTime);
 			Object.assign(msg, payload.extra?.(s) ?? {});
-			if (rawMsg) Object.assign(msg, rawMsg);
+			// Own data properties, so keys such as "__proto__" reach the wire as the test wrote them.
+			if (rawMsg) for (const [k, v] of Object.entries(rawMsg)) Object.defineProperty(msg, k, { value: v, enumerable: true, writable: true, configurable: true });
 			return msg;
 		};
 		this.injected.set(msgId, {
