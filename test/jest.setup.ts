@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test code runs under plain Node */
+/* eslint-disable no-console -- the leak scan wraps console output; test code runs under plain Node */
 /**
  * Runs in every test file: console output is collected for the leak scan, and
  * after the file's tests no collected log line, console line or error message

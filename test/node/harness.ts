@@ -382,6 +382,7 @@ export async function runActionDetailed(
 		return { output: output ?? [], context, credentials: credentialsHelper, credentialWrites: credentialsHelper.writes };
 	} catch (error) {
 		recordError(error);
+		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- the harness hands the node's own error to the test unchanged
 		throw error;
 	} finally {
 		await Promise.allSettled(closeFunctions.map(async (fn) => await fn()));

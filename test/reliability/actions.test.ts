@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test code runs under plain Node */
 /**
  * The action node under rate limits, lost answers and concurrent starts, in
  * simulated time (pacing and back-off waits count but return at once): the

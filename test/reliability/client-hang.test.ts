@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test code runs under plain Node */
 /**
  * "Hang past the timeout": the server accepts synccheck / webwxsync and never
  * answers. Driven through the client's real receive loop with short request

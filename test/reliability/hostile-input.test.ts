@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test code runs under plain Node */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- test code runs under plain Node: a local HTTP server counts fetches */
 /**
  * Hostile input from the other side of the wire, through the real trigger and
  * action node against the simulator: XML bombs and external entities, deep and

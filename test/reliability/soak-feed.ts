@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test code runs under plain Node */
 /**
  * The soak's message source: synccheck and webwxsync answered in-process with
  * pages cloned from messages the simulator rendered for the live session (so the

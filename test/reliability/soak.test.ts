@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test code runs under plain Node */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, no-console -- test code runs under plain Node: GC access for heap readings, a one-line report */
 /**
  * Soak: many messages through the WeChat Web Trigger's whole pipeline (the
  * n8n-core trigger context, sync loop, normalizer, de-dup, checkpoint into

@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test code runs under plain Node */
 /**
  * The fault matrix through the real WeChat Web Trigger (n8n-core contexts, the
  * n8n transport, the simulator over HTTP), in simulated time: every wait of the
@@ -73,6 +72,7 @@ describe.each(FAULTS)('%s answering %j six times in a row', (endpoint, fault) =>
 		await run.waitForItems(0, 2);
 
 		simTime.reset();
+		simTime.probe = () => sim.requests.length;
 		const mark = sim.requests.length;
 		sim.fault(endpoint, fault, TIMES);
 		// Messages waiting while the fault lasts (they make synccheck say "2", so webwxsync is reached too).
@@ -83,11 +83,13 @@ describe.each(FAULTS)('%s answering %j six times in a row', (endpoint, fault) =>
 		await sleep(200);
 
 		expect(ids(run)).toEqual([...before, ...during, ...after]);
-		const window = syncRequests(mark);
-		const minutes = simTime.elapsedMs() / 60_000;
-		// A busy loop would make thousands of requests per simulated minute; the policy allows a handful.
-		expect(window.length).toBeLessThanOrEqual(3 * TIMES + 6);
-		expect(window.length / minutes).toBeLessThan(60);
+		// No busy loop: a handful of requests in all, and at least the 1 s base back-off between
+		// failed attempts in simulated time (a spin is slowed from its second occurrence on).
+		expect(syncRequests(mark).length).toBeLessThanOrEqual(3 * TIMES + 6);
+		const failedAt = sim.requests.flatMap((r, i) => (i >= mark && r.fault ? [simTime.timeAtProbe(i)] : []));
+		const gaps = failedAt.slice(1).map((t, i) => t - failedAt[i]);
+		const spin = fault.kind === 'selectorSpin' || fault.kind === 'staleKey';
+		for (const gap of spin ? gaps.slice(1) : gaps) expect(gap).toBeGreaterThanOrEqual(1000);
 		// Waits are bounded by the 60 s cap and not all alike (jitter) once the back-off grows.
 		const waits = simTime.sleeps.map((s) => s.ms).filter((ms) => ms >= 1000);
 		expect(waits.length).toBeGreaterThanOrEqual(TIMES - 2);
