@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Simulator } from '../simulator/api';
 import { startSim } from '../helpers/sim-client';
+import { recordText } from '../helpers/secret-scan';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -36,7 +37,13 @@ function cli(args: string[]): Run {
 		waiters.forEach((w) => w());
 	});
 	child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
-	const done = new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
+	// Diagnostics (stderr) join the suite-wide leak scan; stdout is the command's data (messages, a session file path).
+	const done = new Promise<number>((resolve) =>
+		child.on('close', (code) => {
+			recordText(stderr);
+			resolve(code ?? -1);
+		}),
+	);
 	return {
 		lines,
 		get stderr() {
