@@ -115,6 +115,10 @@ export interface TriggerRunOptions {
 	/** n8n calls closeFunction after emitError (it deactivates, then re-activates later); default true. */
 	closeOnEmitError?: boolean;
 	nodeName?: string;
+	/** Called on every emit with the items (benchmarks: a stub emit that timestamps the hand-off). */
+	onEmit?: (data: INodeExecutionData[][]) => void;
+	/** Keep every emit in `emits` (default true); benchmarks that emit millions of items turn it off. */
+	keepEmits?: boolean;
 }
 
 export interface TriggerRun {
@@ -186,7 +190,8 @@ export async function runTrigger(parameters: NodeParams, options: TriggerRunOpti
 			rec.savedStaticData = nodeStatic();
 			(workflow.staticData as { __dataChanged?: boolean }).__dataChanged = false;
 		}
-		emits.push(rec);
+		if (options.keepEmits !== false) emits.push(rec);
+		options.onEmit?.(data);
 		if (donePromise && (options.finishRuns ?? 'immediately') === 'immediately') {
 			setTimeout(() => {
 				rec.finished = true;

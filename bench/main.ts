@@ -1,0 +1,55 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, no-console -- benchmark code runs under plain Node, outside n8n */
+/**
+ * `npm run bench`: every scenario runs ours and its comparison side by side in
+ * interleaved rounds on the loopback simulator; prints a table of medians and
+ * ratios and writes it to bench-results/. BENCH_QUICK=1 shrinks every size;
+ * BENCH_ONLY=1,3 runs some scenarios only. Not part of the tests.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { latency } from './scenarios/latency';
+import { startSimProcess } from './sim';
+import type { Row } from './stats';
+import { formatTable } from './table';
+
+const QUICK = process.env.BENCH_QUICK === '1';
+const num = (name: string, full: number, quick: number) => Number(process.env[name] ?? (QUICK ? quick : full));
+const only = new Set((process.env.BENCH_ONLY ?? '1,2,3,4,5,6').split(',').map((s) => s.trim()));
+
+async function main(): Promise<void> {
+	const started = Date.now();
+	const rows: Row[] = [];
+	const raw: Record<string, unknown> = {};
+	const sim = await startSimProcess({ loginHoldMs: 25_000, syncHoldMs: 25_000, recordRequests: false });
+	try {
+		if (only.has('1')) {
+			const r = await latency(sim, num('BENCH_LATENCY_MSGS', 1000, 200), num('BENCH_ROUNDS', 5, 2));
+			rows.push(...r.rows);
+			raw.latency = r.raw;
+			console.log(formatTable(r.rows));
+		}
+	} finally {
+		await sim.close();
+	}
+	const result = {
+		command: `${QUICK ? 'BENCH_QUICK=1 ' : ''}npm run bench`,
+		date: new Date().toISOString(),
+		machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version, platform: `${os.platform()} ${os.release()}`, memGb: Math.round(os.totalmem() / 2 ** 30) },
+		seconds: Math.round((Date.now() - started) / 1000),
+		rows,
+		raw,
+	};
+	mkdirSync('bench-results', { recursive: true });
+	const file = path.join('bench-results', `bench-${result.date.replace(/[:.]/g, '-')}.json`);
+	writeFileSync(file, JSON.stringify(result, null, 2));
+	writeFileSync(path.join('bench-results', 'latest.json'), JSON.stringify(result, null, 2));
+	console.log(`\n${formatTable(rows)}\n`);
+	console.log(`machine: ${result.machine.cpus} cores (${result.machine.cpuModel}), node ${result.machine.node}, ${result.date}; ${result.seconds} s; JSON: ${file}`);
+	process.exit(0);
+}
+
+main().catch((err: unknown) => {
+	console.error(err);
+	process.exit(1);
+});

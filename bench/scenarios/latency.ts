@@ -1,0 +1,68 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- benchmark code runs under plain Node, outside n8n */
+/**
+ * 1. Latency, inject → item handed to n8n's emit (the trigger's real path), one
+ * message at a time, against the floor client's inject → AddMsg on the same simulator.
+ */
+import { performance } from 'node:perf_hooks';
+import type { Delivered, StartReceiver } from '../receivers';
+import { startFloor, startTrigger } from '../receivers';
+import { loggedInClient, type SimHandle } from '../sim';
+import { interleaved, median, percentile, round, type Row } from '../stats';
+
+const WARMUP = 20;
+
+async function measure(sim: SimHandle, start: StartReceiver, tag: string, count: number): Promise<number[]> {
+	const client = await loggedInClient(sim);
+	const waiting = new Map<string, () => void>();
+	const receiver = await start(sim.origin, client.toJSON(), (batch: Delivered[]) => {
+		for (const d of batch) waiting.get(d.text)?.();
+	});
+	const samples: number[] = [];
+	try {
+		for (let i = 0; i < WARMUP + count; i++) {
+			const text = `${tag} ${i}`;
+			const delivered = new Promise<void>((resolve) => waiting.set(text, resolve));
+			const t0 = performance.now();
+			await sim.inject({ type: 'text', from: 'Alice', text });
+			await delivered;
+			const t1 = performance.now();
+			waiting.delete(text);
+			if (i >= WARMUP) samples.push(t1 - t0);
+		}
+	} finally {
+		await receiver.stop();
+	}
+	return samples;
+}
+
+export async function latency(sim: SimHandle, total: number, rounds: number): Promise<{ rows: Row[]; raw: unknown }> {
+	const per = Math.ceil(total / rounds);
+	const [ours, floor] = await interleaved(rounds, [(r) => measure(sim, startTrigger, `lat-ours-${r}`, per), (r) => measure(sim, startFloor, `lat-floor-${r}`, per)]);
+	const pooled = (x: number[][]) => x.flat();
+	const ratio = (p: number) => median(ours.map((o, r) => percentile(o, p) / percentile(floor[r], p)));
+	const p50 = ratio(50);
+	const p99 = ratio(99);
+	const rows: Row[] = [
+		{
+			scenario: '1 latency',
+			metric: `p50 inject→emit (${pooled(ours).length} msgs)`,
+			ours: round(percentile(pooled(ours), 50), 2),
+			baseline: { name: 'raw floor', value: round(percentile(pooled(floor), 50), 2) },
+			ratio: round(p50),
+			unit: 'ms',
+			goal: '≤ 1.2× floor',
+			met: p50 <= 1.2,
+		},
+		{
+			scenario: '1 latency',
+			metric: 'p99 inject→emit',
+			ours: round(percentile(pooled(ours), 99), 2),
+			baseline: { name: 'raw floor', value: round(percentile(pooled(floor), 99), 2) },
+			ratio: round(p99),
+			unit: 'ms',
+			goal: '≤ 2× floor',
+			met: p99 <= 2,
+		},
+	];
+	return { rows, raw: { rounds, perRound: per, oursP50: ours.map((o) => percentile(o, 50)), floorP50: floor.map((f) => percentile(f, 50)), oursP99: ours.map((o) => percentile(o, 99)), floorP99: floor.map((f) => percentile(f, 99)) } };
+}
