@@ -8,6 +8,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { burst } from './scenarios/burst';
 import { latency } from './scenarios/latency';
 import { startSimProcess } from './sim';
 import type { Row } from './stats';
@@ -27,6 +28,12 @@ async function main(): Promise<void> {
 			const r = await latency(sim, num('BENCH_LATENCY_MSGS', 1000, 200), num('BENCH_ROUNDS', 5, 2));
 			rows.push(...r.rows);
 			raw.latency = r.raw;
+			console.log(formatTable(r.rows));
+		}
+		if (only.has('2')) {
+			const r = await burst(sim, num('BENCH_BURST_MSGS', 10_000, 2_000), num('BENCH_ROUNDS', 3, 2));
+			rows.push(...r.rows);
+			raw.burst = r.raw;
 			console.log(formatTable(r.rows));
 		}
 	} finally {
