@@ -9,7 +9,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { burst } from './scenarios/burst';
+import { contacts } from './scenarios/contacts';
 import { latency } from './scenarios/latency';
+import { normalize } from './scenarios/normalize';
 import { startSimProcess } from './sim';
 import type { Row } from './stats';
 import { formatTable } from './table';
@@ -34,6 +36,18 @@ async function main(): Promise<void> {
 			const r = await burst(sim, num('BENCH_BURST_MSGS', 10_000, 2_000), num('BENCH_ROUNDS', 3, 2));
 			rows.push(...r.rows);
 			raw.burst = r.raw;
+			console.log(formatTable(r.rows));
+		}
+		if (only.has('3')) {
+			const r = await normalize(sim, num('BENCH_NORMALIZE_MSGS', 200_000, 50_000), num('BENCH_ROUNDS', 5, 2));
+			rows.push(...r.rows);
+			raw.normalize = r.raw;
+			console.log(formatTable(r.rows));
+		}
+		if (only.has('4')) {
+			const r = await contacts(num('BENCH_CONTACTS', 10_000, 2_000), 1000, 500, num('BENCH_ROUNDS', 3, 2));
+			rows.push(...r.rows);
+			raw.contacts = r.raw;
 			console.log(formatTable(r.rows));
 		}
 	} finally {

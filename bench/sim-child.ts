@@ -40,6 +40,7 @@ async function main(): Promise<void> {
 			for (let i = 0; i < count; i++) ids.push(sim.inject({ type: 'text', from, text: `${prefix} ${i}` }).msgId);
 			return ids;
 		},
+		injectMany: (specs: InjectSpec[]) => sim.injectMany(specs).map((m) => m.msgId),
 		injectMedia: (spec: InjectSpec) => {
 			const m = sim.inject(spec);
 			return { msgId: m.msgId, size: m.mediaSize, sha256: m.mediaSha256 };
