@@ -11,6 +11,7 @@ import path from 'node:path';
 import { burst } from './scenarios/burst';
 import { contacts } from './scenarios/contacts';
 import { latency } from './scenarios/latency';
+import { media, uploadBuffered, uploadStreamed } from './scenarios/media';
 import { normalize } from './scenarios/normalize';
 import { startSimProcess } from './sim';
 import type { Row } from './stats';
@@ -48,6 +49,13 @@ async function main(): Promise<void> {
 			const r = await contacts(num('BENCH_CONTACTS', 10_000, 2_000), 1000, 500, num('BENCH_ROUNDS', 3, 2));
 			rows.push(...r.rows);
 			raw.contacts = r.raw;
+			console.log(formatTable(r.rows));
+		}
+		if (only.has('5')) {
+			const upload = process.env.BENCH_UPLOAD_BUFFERED === '1' ? uploadBuffered : uploadStreamed;
+			const r = await media(num('BENCH_DOWNLOAD_MB', 200, 40) * 2 ** 20, num('BENCH_UPLOAD_MB', 100, 30) * 2 ** 20, num('BENCH_ROUNDS', 3, 2), upload);
+			rows.push(...r.rows);
+			raw.media = r.raw;
 			console.log(formatTable(r.rows));
 		}
 	} finally {

@@ -2,11 +2,8 @@
 /**
  * The simulator in its own process for the benchmark, so its CPU and memory never
  * count against the client being measured. The parent drives it over IPC with the
- * simulator's in-process control API; a plain sink server on a second port swallows
- * uploads for the raw-copy baseline.
+ * simulator's in-process control API.
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { InjectSpec, SimulatorOptions } from '../test/simulator/api';
 import { startSimulator } from '../test/simulator';
 
@@ -15,19 +12,9 @@ type Call = { id: number; op: string; args: unknown[] };
 async function main(): Promise<void> {
 	const options = JSON.parse(process.env.BENCH_SIM_OPTIONS ?? '{}') as SimulatorOptions;
 	const sim = await startSimulator({ recordRequests: true, ...options });
-	const sink = createServer((req, res) => {
-		let n = 0;
-		req.on('data', (c: Buffer) => (n += c.length));
-		req.on('end', () => {
-			res.writeHead(200, { 'content-type': 'application/json' });
-			res.end(JSON.stringify({ received: n }));
-		});
-	});
-	await new Promise<void>((r) => sink.listen(0, '127.0.0.1', r));
-	const sinkOrigin = `http://127.0.0.1:${(sink.address() as AddressInfo).port}`;
 
 	const ops: Record<string, (...args: any[]) => unknown> = {
-		origins: () => ({ origin: sim.origin, sink: sinkOrigin }),
+		origin: () => sim.origin,
 		/** The phone scans and confirms the login behind this uuid. */
 		approve: (uuid: string) => {
 			sim.scan(uuid);

@@ -12,8 +12,6 @@ import type { InjectSpec, SimulatorOptions } from '../test/simulator/api';
 
 export interface SimHandle {
 	origin: string;
-	/** A plain HTTP server in the simulator process that swallows request bodies (raw upload baseline). */
-	sink: string;
 	call<T = unknown>(op: string, ...args: unknown[]): Promise<T>;
 	inject(spec: InjectSpec): Promise<string>;
 	close(): Promise<void>;
@@ -44,10 +42,9 @@ export async function startSimProcess(options: SimulatorOptions): Promise<SimHan
 			pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
 			child.send({ id, op, args });
 		});
-	const { origin, sink } = await call<{ origin: string; sink: string }>('origins');
+	const origin = await call<string>('origin');
 	return {
 		origin,
-		sink,
 		call,
 		inject: (spec) => call<string>('inject', spec),
 		close: () =>

@@ -7,7 +7,12 @@ export function percentile(values: number[], p: number): number {
 	return sorted[rank];
 }
 
-export const median = (values: number[]): number => percentile(values, 50);
+export function median(values: number[]): number {
+	if (!values.length) return NaN;
+	const sorted = [...values].sort((a, b) => a - b);
+	const mid = sorted.length >> 1;
+	return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
 
 export interface Row {
 	scenario: string;
