@@ -12,6 +12,7 @@ import { burst } from './scenarios/burst';
 import { contacts } from './scenarios/contacts';
 import { latency } from './scenarios/latency';
 import { media, uploadBuffered, uploadStreamed } from './scenarios/media';
+import { memory } from './scenarios/memory';
 import { normalize } from './scenarios/normalize';
 import { startSimProcess } from './sim';
 import type { Row } from './stats';
@@ -56,6 +57,12 @@ async function main(): Promise<void> {
 			const r = await media(num('BENCH_DOWNLOAD_MB', 200, 40) * 2 ** 20, num('BENCH_UPLOAD_MB', 100, 30) * 2 ** 20, num('BENCH_ROUNDS', 3, 2), upload);
 			rows.push(...r.rows);
 			raw.media = r.raw;
+			console.log(formatTable(r.rows));
+		}
+		if (only.has('6')) {
+			const r = await memory(num('BENCH_MEMORY_MSGS', 1_000_000, 100_000));
+			rows.push(...r.rows);
+			raw.memory = r.raw;
 			console.log(formatTable(r.rows));
 		}
 	} finally {

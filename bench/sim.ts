@@ -19,7 +19,8 @@ export interface SimHandle {
 
 export async function startSimProcess(options: SimulatorOptions): Promise<SimHandle> {
 	const child: ChildProcess = fork(path.join(__dirname, 'sim-child.ts'), [], {
-		execArgv: ['-r', 'ts-node/register/transpile-only'],
+		// BENCH_SIM_PROFILE=1: profile the simulator too (its own .cpuprofile in bench-results/profile-sim).
+		execArgv: ['-r', 'ts-node/register/transpile-only', ...(process.env.BENCH_SIM_PROFILE === '1' ? ['--cpu-prof', '--cpu-prof-dir=bench-results/profile-sim'] : [])],
 		env: { ...process.env, BENCH_SIM_OPTIONS: JSON.stringify(options) },
 		stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
 	});

@@ -35,7 +35,7 @@ async function sampled<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number;
 }
 
 /** Deterministic bytes generated a chunk at a time (AES-CTR keystream): a file nobody holds whole. */
-export function* generatedChunks(size: number, seed = 'bench-upload'): Generator<Uint8Array> {
+export function* generatedChunks(size: number, seed: string): Generator<Uint8Array> {
 	const key = createHash('sha256').update(seed).digest();
 	const cipher = createCipheriv('aes-128-ctr', key.subarray(0, 16), key.subarray(16, 32));
 	for (let off = 0; off < size; off += CHUNK) yield cipher.update(Buffer.alloc(Math.min(CHUNK, size - off)));
@@ -71,17 +71,22 @@ async function rawDownload(client: WeChatClient, origin: string, message: WeChat
 	return drainCount(res.body as unknown as AsyncIterable<Uint8Array>);
 }
 
+let uploads = 0;
+/** Every upload its own bytes: the server skips files it already has (webwxcheckupload answers a MediaId). */
+const nextSeed = () => `bench-upload-${process.pid}-${++uploads}`;
+
 export type UploadVia = (client: WeChatClient, to: string, size: number) => Promise<number>;
 
 /** Ours: client.sendFile with a source read twice as a stream (MD5 pass, then 512 KiB chunks). */
 export const uploadStreamed: UploadVia = async (client, to, size) => {
-	const sent = await client.sendFile(to, { source: { size, open: () => generatedChunks(size) }, fileName: 'big.bin', mimeType: 'application/octet-stream' });
+	const seed = nextSeed();
+	const sent = await client.sendFile(to, { source: { size, open: () => generatedChunks(size, seed) }, fileName: 'big.bin', mimeType: 'application/octet-stream' });
 	return sent.mediaId ? size : 0;
 };
 
 /** Before the streaming source existed: the caller had to hold the whole file (BENCH_UPLOAD_BUFFERED=1 shows it). */
 export const uploadBuffered: UploadVia = async (client, to, size) => {
-	const bytes = Buffer.concat([...generatedChunks(size)]);
+	const bytes = Buffer.concat([...generatedChunks(size, nextSeed())]);
 	const sent = await client.sendFile(to, { bytes, fileName: 'big.bin', mimeType: 'application/octet-stream' });
 	return sent.mediaId ? size : 0;
 };
@@ -97,7 +102,10 @@ export async function media(downloadSize: number, uploadSize: number, rounds: nu
 			async () => sampled(async () => drainCount((await client.download(message.media!)).stream)),
 			async () => sampled(() => rawDownload(client, sim.origin, message)),
 		]);
-		const [ourUp, rawUp] = await interleaved(rounds, [async () => sampled(() => upload(client, alice, uploadSize)), async () => sampled(async () => ((await rawUpload(sim.origin, client.toJSON(), alice, uploadSize, () => generatedChunks(uploadSize))) ? uploadSize : 0))]);
+		const [ourUp, rawUp] = await interleaved(rounds, [async () => sampled(() => upload(client, alice, uploadSize)), async () => {
+				const seed = nextSeed();
+				return sampled(async () => ((await rawUpload(sim.origin, client.toJSON(), alice, uploadSize, () => generatedChunks(uploadSize, seed))) ? uploadSize : 0));
+			}]);
 		for (const s of [...ourDl, ...rawDl]) if (s.value !== downloadSize) throw new Error(`download got ${s.value} of ${downloadSize} bytes`);
 		const stored = await sim.call<{ size: number } | null>('lastUpload');
 		if (stored?.size !== uploadSize) throw new Error(`upload stored ${stored?.size} of ${uploadSize} bytes`);
