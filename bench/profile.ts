@@ -4,13 +4,15 @@
  * 2) and normalizes the message mix (as scenario 3) in this process while the
  * simulator runs in its own. Run with `npm run bench:profile`; it writes a
  * .cpuprofile to bench-results/profile/ and prints the functions with the most
- * self time (open the file in Chrome DevTools for the tree). BENCH_PROFILE=trigger
- * or =normalize profiles one of the two.
+ * self time (open the file in Chrome DevTools for the tree). BENCH_PROFILE=trigger,
+ * =latency (one message at a time; add ,client for the protocol client alone)
+ * or =normalize profiles one part.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { startTrigger } from './receivers';
+import { startClient, startTrigger } from './receivers';
+import { measure } from './scenarios/latency';
 import { normalize } from './scenarios/normalize';
 import { loggedInClient, startSimProcess } from './sim';
 
@@ -60,6 +62,10 @@ async function main(): Promise<void> {
 			await finished;
 			console.log(`trigger drained ${count} in ${Math.round(performance.now() - t0)} ms`);
 			await receiver.stop();
+		}
+		if (what.includes('latency')) {
+			const samples = await measure(sim, what.includes('client') ? startClient : startTrigger, 'prof-latency', 2000);
+			console.log(`latency: ${samples.length} messages one at a time, ${Math.round(samples.reduce((a, b) => a + b, 0))} ms in all`);
 		}
 		if (what.includes('normalize')) {
 			const n = await normalize(sim, 200_000, 3);

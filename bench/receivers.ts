@@ -5,12 +5,15 @@
  *  - trigger: the WeChat Web Trigger node in n8n-core's TriggerContext (test/node
  *    harness), i.e. filtering, normalizing, checkpointing into static data, emit;
  *    the stub emit is the harness's `onEmit`.
+ *  - client: our protocol client alone (no n8n), to split the trigger's cost.
  *  - floor: bench/floor.ts, synccheck + webwxsync and nothing else.
  */
 import type { INodeExecutionData } from 'n8n-workflow';
 import { makeCredential, runTrigger } from '../test/node/harness';
 import type { WeChatWebTrigger as TriggerNode } from '../nodes/WeChatWebTrigger/WeChatWebTrigger.node';
 import { FloorClient } from './floor';
+import { FetchTransport, nodeClock } from '../lib/cli/node-runtime';
+import { WeChatClient } from '../lib/wechat/client';
 
 export interface Delivered {
 	id: string;
@@ -42,6 +45,24 @@ export const startTrigger: StartReceiver = async (origin, sessionJson, onMessage
 		},
 	);
 	return { stop: async () => await run.closeFunction() };
+};
+
+/** Our protocol client alone (client.receive over FetchTransport): the trigger's path minus n8n. */
+export const startClient: StartReceiver = async (origin, sessionJson, onMessages) => {
+	const controller = new AbortController();
+	const client = new WeChatClient({ transport: new FetchTransport(), clock: nodeClock, originOverride: origin });
+	await client.restore(sessionJson, { signal: controller.signal, loadContacts: false });
+	const loop = (async () => {
+		for await (const ev of client.receive({ signal: controller.signal })) {
+			if (ev.type === 'messages') onMessages(ev.messages.map((m) => ({ id: m.id, text: m.text ?? '' })));
+		}
+	})();
+	return {
+		stop: async () => {
+			controller.abort();
+			await loop.catch(() => undefined);
+		},
+	};
 };
 
 export const startFloor: StartReceiver = async (origin, sessionJson, onMessages) => {
