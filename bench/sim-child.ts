@@ -6,11 +6,14 @@
  */
 import type { InjectSpec, SimulatorOptions } from '../test/simulator/api';
 import { startSimulator } from '../test/simulator';
+import { contactBook } from './fixtures';
 
 type Call = { id: number; op: string; args: unknown[] };
 
 async function main(): Promise<void> {
-	const options = JSON.parse(process.env.BENCH_SIM_OPTIONS ?? '{}') as SimulatorOptions;
+	// A large contact book is built here: it would not fit in the environment.
+	const { benchContacts, ...options } = JSON.parse(process.env.BENCH_SIM_OPTIONS ?? '{}') as SimulatorOptions & { benchContacts?: number };
+	if (benchContacts) options.account = { ...options.account, contacts: contactBook(benchContacts) };
 	const sim = await startSimulator({ recordRequests: true, ...options });
 
 	const ops: Record<string, (...args: any[]) => unknown> = {

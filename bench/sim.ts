@@ -17,7 +17,8 @@ export interface SimHandle {
 	close(): Promise<void>;
 }
 
-export async function startSimProcess(options: SimulatorOptions): Promise<SimHandle> {
+/** `benchContacts`: the simulator account gets bench/fixtures.ts's contact book of that size. */
+export async function startSimProcess(options: SimulatorOptions & { benchContacts?: number }): Promise<SimHandle> {
 	const child: ChildProcess = fork(path.join(__dirname, 'sim-child.ts'), [], {
 		// BENCH_SIM_PROFILE=1: profile the simulator too (its own .cpuprofile in bench-results/profile-sim).
 		execArgv: ['-r', 'ts-node/register/transpile-only', ...(process.env.BENCH_SIM_PROFILE === '1' ? ['--cpu-prof', '--cpu-prof-dir=bench-results/profile-sim'] : [])],

@@ -5,18 +5,11 @@
  * a raw floor (plain fetch paging, a linear scan per lookup, raw batch posts).
  */
 import { performance } from 'node:perf_hooks';
-import type { ContactSpec } from '../../test/simulator/api';
 import { Session } from '../../lib/wechat/session';
 import { loggedInClient, startSimProcess } from '../sim';
 import { interleaved, median, round, type Row } from '../stats';
 
 const CGI = '/cgi-bin/mmwebwx-bin';
-
-export function contactBook(count: number): ContactSpec[] {
-	const book: ContactSpec[] = [{ nickName: 'Alice', remarkName: 'Ali' }, { nickName: 'Bob' }, { nickName: 'Sandbox Group', kind: 'group', members: ['Alice', 'Bob'] }];
-	for (let i = 1; i <= count; i++) book.push({ nickName: `Person ${i}`, remarkName: i % 2 ? `Friend ${i}` : undefined });
-	return book;
-}
 
 interface RawContact {
 	UserName: string;
@@ -54,7 +47,7 @@ async function rawBatch(origin: string, sessionJson: string, names: string[]): P
 }
 
 export async function contacts(count: number, lookups: number, batch: number, rounds: number): Promise<{ rows: Row[]; raw: unknown }> {
-	const sim = await startSimProcess({ loginHoldMs: 25_000, syncHoldMs: 25_000, recordRequests: true, account: { contacts: contactBook(count) } });
+	const sim = await startSimProcess({ loginHoldMs: 25_000, syncHoldMs: 25_000, recordRequests: true, benchContacts: count });
 	try {
 		const names = (i: number) => (i % 2 ? `Friend ${i}` : `Person ${i}`); // remark for odd, nickname for even
 		const ours = async () => {
