@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals -- benchmark code runs under plain Node, outside n8n */
 /**
  * The floor: a raw client that does nothing but synccheck + webwxsync (ContinueFlag
  * drained) on the same simulator, over the same fetch stack as our FetchTransport,

@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals -- benchmark code runs under plain Node, outside n8n */
 /**
  * The upload floor: the same protocol steps as our client (MD5 pass, webwxcheckupload
  * above 25 MB, 512 KiB multipart chunks to webwxuploadmedia on the file host) written

@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals -- benchmark code runs under plain Node, outside n8n */
+/* eslint-disable @n8n/community-nodes/require-node-api-error -- benchmark code runs under plain Node, outside n8n */
 /**
  * The contenders that receive messages, behind one shape: start from a logged-in
  * session, call `onMessages` with each delivered batch (text + id, in order), stop.

@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- benchmark code runs under plain Node, outside n8n */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- benchmark code runs under plain Node, outside n8n */
 /**
  * The simulator in its own process for the benchmark, so its CPU and memory never
  * count against the client being measured. The parent drives it over IPC with the
@@ -16,7 +16,7 @@ async function main(): Promise<void> {
 	if (benchContacts) options.account = { ...options.account, contacts: contactBook(benchContacts) };
 	const sim = await startSimulator({ recordRequests: true, ...options });
 
-	const ops: Record<string, (...args: any[]) => unknown> = {
+	const ops: Record<string, (...args: never[]) => unknown> = {
 		origin: () => sim.origin,
 		/** The phone scans and confirms the login behind this uuid. */
 		approve: (uuid: string) => {
@@ -51,7 +51,7 @@ async function main(): Promise<void> {
 			.then(() => {
 				const fn = ops[msg.op];
 				if (!fn) throw new Error(`unknown op ${msg.op}`);
-				return fn(...msg.args);
+				return fn(...(msg.args as never[]));
 			})
 			.then(
 				(result) => process.send?.({ id: msg.id, result }),

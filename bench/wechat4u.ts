@@ -13,7 +13,7 @@ import type { Delivered, StartReceiver } from './receivers';
 
 interface Wechat4u {
 	CONF: Record<string, unknown>;
-	on(event: string, fn: (arg: any) => void): void;
+	on(event: string, fn: (arg: never) => void): void;
 	restart(): Promise<void>;
 	stop(): void;
 	state: string;

@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals -- benchmark code runs under plain Node, outside n8n */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- benchmark code runs under plain Node, outside n8n */
 /**
  * 2. Burst: N texts queued while nobody polls, then drained (ContinueFlag paging
  * for the clients that use it). Wall time from starting the contender to the last

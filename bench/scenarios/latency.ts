@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals -- benchmark code runs under plain Node, outside n8n */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- benchmark code runs under plain Node, outside n8n */
 /**
  * 1. Latency, inject → item handed to n8n's emit (the trigger's real path), one
  * message at a time, against the floor client's inject → AddMsg on the same simulator.

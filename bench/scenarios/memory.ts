@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals -- benchmark code runs under plain Node, outside n8n */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- benchmark code runs under plain Node, outside n8n */
 /**
  * 6. Memory: N messages through the whole trigger path (sync, normalize, filter,
  * checkpoint, emit) while the simulator keeps a backlog topped up. RSS and heap

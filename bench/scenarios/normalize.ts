@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals -- benchmark code runs under plain Node, outside n8n */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- benchmark code runs under plain Node, outside n8n */
 /**
  * 3. Normalization alone: msgs/s of client.normalize on one core over the raw
  * AddMsgs of a realistic mix of every message type, as the simulator renders them
