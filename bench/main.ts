@@ -24,6 +24,7 @@ const only = new Set((process.env.BENCH_ONLY ?? '1,2,3,4,5,6').split(',').map((s
 
 async function main(): Promise<void> {
 	const started = Date.now();
+	const loadAtStart = os.loadavg()[0];
 	const rows: Row[] = [];
 	const raw: Record<string, unknown> = {};
 	const sim = await startSimProcess({ loginHoldMs: 25_000, syncHoldMs: 25_000, recordRequests: false });
@@ -71,7 +72,7 @@ async function main(): Promise<void> {
 	const result = {
 		command: `${QUICK ? 'BENCH_QUICK=1 ' : ''}npm run bench`,
 		date: new Date().toISOString(),
-		machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version, platform: `${os.platform()} ${os.release()}`, memGb: Math.round(os.totalmem() / 2 ** 30) },
+		machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version, platform: `${os.platform()} ${os.release()}`, memGb: Math.round(os.totalmem() / 2 ** 30), loadAvg1m: { start: loadAtStart, end: os.loadavg()[0] } },
 		seconds: Math.round((Date.now() - started) / 1000),
 		rows,
 		raw,
@@ -81,7 +82,9 @@ async function main(): Promise<void> {
 	writeFileSync(file, JSON.stringify(result, null, 2));
 	writeFileSync(path.join('bench-results', 'latest.json'), JSON.stringify(result, null, 2));
 	console.log(`\n${formatTable(rows)}\n`);
-	console.log(`machine: ${result.machine.cpus} cores (${result.machine.cpuModel}), node ${result.machine.node}, ${result.date}; ${result.seconds} s; JSON: ${file}`);
+	console.log(
+		`machine: ${result.machine.cpus} cores (${result.machine.cpuModel}), node ${result.machine.node}, ${result.date}; load average ${loadAtStart.toFixed(1)} → ${os.loadavg()[0].toFixed(1)}; ${result.seconds} s; JSON: ${file}`,
+	);
 	process.exit(0);
 }
 
