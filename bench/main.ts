@@ -36,7 +36,7 @@ async function main(): Promise<void> {
 			console.log(formatTable(r.rows));
 		}
 		if (only.has('2')) {
-			const r = await burst(sim, num('BENCH_BURST_MSGS', 10_000, 2_000), num('BENCH_ROUNDS', 3, 2));
+			const r = await burst(sim, num('BENCH_BURST_MSGS', 10_000, 2_000), num('BENCH_ROUNDS', 5, 2));
 			rows.push(...r.rows);
 			raw.burst = r.raw;
 			console.log(formatTable(r.rows));

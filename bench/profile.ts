@@ -55,12 +55,12 @@ async function main(): Promise<void> {
 			let done!: () => void;
 			const finished = new Promise<void>((r) => (done = r));
 			const t0 = performance.now();
-			const receiver = await startTrigger(sim.origin, client.toJSON(), (batch) => {
+			const receiver = await (what.includes('client') ? startClient : startTrigger)(sim.origin, client.toJSON(), (batch) => {
 				got += batch.length;
 				if (got >= count) done();
 			});
 			await finished;
-			console.log(`trigger drained ${count} in ${Math.round(performance.now() - t0)} ms`);
+			console.log(`${what.includes('client') ? 'client' : 'trigger'} drained ${count} in ${Math.round(performance.now() - t0)} ms`);
 			await receiver.stop();
 		}
 		if (what.includes('latency')) {
