@@ -29,48 +29,41 @@ async function main(): Promise<void> {
 	const raw: Record<string, unknown> = {};
 	const sim = await startSimProcess({ loginHoldMs: 25_000, syncHoldMs: 25_000, recordRequests: false });
 	try {
-		if (only.has('1')) {
-			const r = await latency(sim, num('BENCH_LATENCY_MSGS', 1000, 200), num('BENCH_ROUNDS', 5, 2));
+		const scenarios: Array<[id: string, name: string, run: () => Promise<{ rows: Row[]; raw: unknown }>]> = [
+			['1', 'latency', () => latency(sim, num('BENCH_LATENCY_MSGS', 1000, 200), num('BENCH_ROUNDS', 5, 2))],
+			['2', 'burst', () => burst(sim, num('BENCH_BURST_MSGS', 10_000, 2_000), num('BENCH_ROUNDS', 5, 2))],
+			['3', 'normalize', () => normalize(sim, num('BENCH_NORMALIZE_MSGS', 200_000, 50_000), num('BENCH_ROUNDS', 5, 2))],
+			['4', 'contacts', () => contacts(num('BENCH_CONTACTS', 10_000, 2_000), 1000, 500, num('BENCH_ROUNDS', 3, 2))],
+			[
+				'5',
+				'media',
+				() =>
+					media(
+						num('BENCH_DOWNLOAD_MB', 200, 40) * 2 ** 20,
+						num('BENCH_UPLOAD_MB', 100, 30) * 2 ** 20,
+						num('BENCH_ROUNDS', 3, 2),
+						process.env.BENCH_UPLOAD_BUFFERED === '1' ? uploadBuffered : uploadStreamed,
+					),
+			],
+			['6', 'memory', () => memory(num('BENCH_MEMORY_MSGS', 1_000_000, 100_000))],
+		];
+		for (const [id, name, run] of scenarios) {
+			if (!only.has(id)) continue;
+			const r = await run();
 			rows.push(...r.rows);
-			raw.latency = r.raw;
-			console.log(formatTable(r.rows));
-		}
-		if (only.has('2')) {
-			const r = await burst(sim, num('BENCH_BURST_MSGS', 10_000, 2_000), num('BENCH_ROUNDS', 5, 2));
-			rows.push(...r.rows);
-			raw.burst = r.raw;
-			console.log(formatTable(r.rows));
-		}
-		if (only.has('3')) {
-			const r = await normalize(sim, num('BENCH_NORMALIZE_MSGS', 200_000, 50_000), num('BENCH_ROUNDS', 5, 2));
-			rows.push(...r.rows);
-			raw.normalize = r.raw;
-			console.log(formatTable(r.rows));
-		}
-		if (only.has('4')) {
-			const r = await contacts(num('BENCH_CONTACTS', 10_000, 2_000), 1000, 500, num('BENCH_ROUNDS', 3, 2));
-			rows.push(...r.rows);
-			raw.contacts = r.raw;
-			console.log(formatTable(r.rows));
-		}
-		if (only.has('5')) {
-			const upload = process.env.BENCH_UPLOAD_BUFFERED === '1' ? uploadBuffered : uploadStreamed;
-			const r = await media(num('BENCH_DOWNLOAD_MB', 200, 40) * 2 ** 20, num('BENCH_UPLOAD_MB', 100, 30) * 2 ** 20, num('BENCH_ROUNDS', 3, 2), upload);
-			rows.push(...r.rows);
-			raw.media = r.raw;
-			console.log(formatTable(r.rows));
-		}
-		if (only.has('6')) {
-			const r = await memory(num('BENCH_MEMORY_MSGS', 1_000_000, 100_000));
-			rows.push(...r.rows);
-			raw.memory = r.raw;
+			raw[name] = r.raw;
 			console.log(formatTable(r.rows));
 		}
 	} finally {
 		await sim.close();
 	}
 	const result = {
-		command: `${QUICK ? 'BENCH_QUICK=1 ' : ''}npm run bench`,
+		command: [
+			...Object.entries(process.env)
+				.filter(([k]) => k.startsWith('BENCH_'))
+				.map(([k, v]) => `${k}=${v}`),
+			'npm run bench',
+		].join(' '),
 		date: new Date().toISOString(),
 		machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version, platform: `${os.platform()} ${os.release()}`, memGb: Math.round(os.totalmem() / 2 ** 30), loadAvg1m: { start: loadAtStart, end: os.loadavg()[0] } },
 		seconds: Math.round((Date.now() - started) / 1000),
