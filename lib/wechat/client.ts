@@ -24,7 +24,7 @@ import { SendPacer } from './pacing';
 import type { EmoticonSource, Mentions, RevokeResult, SentMessage } from './send';
 import { revoke, sendEmoticon, sendText } from './send';
 import type { SyncOptions } from './sync';
-import type { MediaKind, SentMedia } from './upload';
+import type { MediaKind, SentMedia, UploadSource } from './upload';
 import { sendMedia } from './upload';
 import { syncLoop } from './sync';
 import type { BaseResponse, RawAddMsg, RawContact, RawUser, SyncKey, WeChatMessage } from './types';
@@ -36,7 +36,9 @@ export interface WeChatClientOptions extends ClientDeps {
 }
 
 export interface FileInput {
-	bytes: Uint8Array;
+	/** The whole file in memory; or `source` to stream it (large files). */
+	bytes?: Uint8Array;
+	source?: UploadSource;
 	fileName: string;
 	/** Guessed from the file name when empty. */
 	mimeType?: string;
@@ -321,6 +323,7 @@ export class WeChatClient {
 	async sendFile(to: string, file: FileInput, signal?: AbortSignal): Promise<SentMedia> {
 		return sendMedia(this.http, this.requireSession(), {
 			bytes: file.bytes,
+			source: file.source,
 			fileName: file.fileName,
 			mimeType: file.mimeType ?? '',
 			kind: file.kind,

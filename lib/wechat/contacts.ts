@@ -56,8 +56,17 @@ export interface BatchItem {
 	EncryChatRoomId?: string;
 }
 
+type NameField = (c: RawContact) => string | undefined;
+/** Lookup order of resolve(): remark, then nickname, then WeChat ID. */
+const NAME_FIELDS: NameField[] = [(c) => c.RemarkName, (c) => c.NickName, (c) => c.Alias];
+
 export class ContactStore {
 	private byName = new Map<string, RawContact>();
+	/**
+	 * resolve()'s index, per pass (exact, then case-insensitive) and field: name → contacts in
+	 * insertion order. Built on the first lookup after a change; any change drops it.
+	 */
+	private nameIndex?: Array<Array<Map<string, RawContact[]>>>;
 
 	get size(): number {
 		return this.byName.size;
@@ -65,6 +74,7 @@ export class ContactStore {
 
 	clear(): void {
 		this.byName.clear();
+		this.nameIndex = undefined;
 	}
 
 	get(userName: string): RawContact | undefined {
@@ -78,6 +88,7 @@ export class ContactStore {
 	/** Adds or replaces; a group update without members keeps the members we had. */
 	upsert(contact: RawContact): void {
 		if (!contact || typeof contact.UserName !== 'string' || !contact.UserName) return;
+		this.nameIndex = undefined;
 		const prev = this.byName.get(contact.UserName);
 		if (prev && isGroupName(contact.UserName) && (!contact.MemberList || contact.MemberList.length === 0) && prev.MemberList?.length) {
 			this.byName.set(contact.UserName, { ...contact, MemberList: prev.MemberList, MemberCount: prev.MemberCount });
@@ -87,7 +98,7 @@ export class ContactStore {
 	}
 
 	remove(userName: string): void {
-		this.byName.delete(userName);
+		if (this.byName.delete(userName)) this.nameIndex = undefined;
 	}
 
 	member(groupUserName: string, memberUserName: string): RawMember | undefined {
@@ -113,19 +124,38 @@ export class ContactStore {
 		if (!q) throw new UnknownContactError(query);
 		const direct = this.byName.get(q);
 		if (direct) return direct;
-		const fields: Array<(c: RawContact) => string | undefined> = [(c) => c.RemarkName, (c) => c.NickName, (c) => c.Alias];
+		const index = this.buildNameIndex();
 		for (const caseless of [false, true]) {
 			const needle = caseless ? q.toLowerCase() : q;
-			for (const field of fields) {
-				const hits = this.all().filter((c) => {
-					const v = field(c);
-					return !!v && (caseless ? v.toLowerCase() : v) === needle;
-				});
+			for (const byField of index[caseless ? 1 : 0]) {
+				const hits = byField.get(needle);
+				if (!hits) continue;
 				if (hits.length === 1) return hits[0];
-				if (hits.length > 1) throw new AmbiguousContactError(query, hits.map((c) => `${displayName(c)} (${c.UserName.slice(0, 12)}…)`));
+				throw new AmbiguousContactError(query, hits.map((c) => `${displayName(c)} (${c.UserName.slice(0, 12)}…)`));
 			}
 		}
 		throw new UnknownContactError(query);
+	}
+
+	private buildNameIndex(): Array<Array<Map<string, RawContact[]>>> {
+		if (this.nameIndex) return this.nameIndex;
+		const passes = [false, true].map(() => NAME_FIELDS.map(() => new Map<string, RawContact[]>()));
+		for (const c of this.byName.values()) {
+			NAME_FIELDS.forEach((field, f) => {
+				const v = field(c);
+				if (!v) return;
+				for (const [pass, key] of [
+					[0, v],
+					[1, v.toLowerCase()],
+				] as const) {
+					const list = passes[pass][f].get(key);
+					if (list) list.push(c);
+					else passes[pass][f].set(key, [c]);
+				}
+			});
+		}
+		this.nameIndex = passes;
+		return passes;
 	}
 
 	/** Contacts whose remark, nickname or alias contains `text` (case-insensitive). */

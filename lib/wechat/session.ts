@@ -48,8 +48,8 @@ export class Session {
 	readonly jar: CookieJar;
 	/** Bumped whenever a token changes (SKey refresh), so holders know to persist the session again. */
 	tokenRevision = 0;
-	private seenOrder: string[] = [];
-	private seenSet = new Set<string>();
+	/** Recent MsgIds, oldest first (a Set keeps insertion order, so evicting the oldest is O(1)). */
+	private seenIds = new Set<string>();
 
 	constructor(init: { mode: LoginMode; mainHost: string; tokens: SessionTokens; loginTime: number; jar?: CookieJar }) {
 		this.mode = init.mode;
@@ -71,22 +71,18 @@ export class Session {
 
 	/** Remembers a MsgId; returns false when it was already seen (a replay). */
 	markSeen(msgId: string): boolean {
-		if (this.seenSet.has(msgId)) return false;
-		this.seenSet.add(msgId);
-		this.seenOrder.push(msgId);
-		if (this.seenOrder.length > SEEN_LIMIT) {
-			const dropped = this.seenOrder.splice(0, this.seenOrder.length - SEEN_LIMIT);
-			for (const id of dropped) this.seenSet.delete(id);
-		}
+		if (this.seenIds.has(msgId)) return false;
+		this.seenIds.add(msgId);
+		if (this.seenIds.size > SEEN_LIMIT) this.seenIds.delete(this.seenIds.values().next().value as string);
 		return true;
 	}
 
 	hasSeen(msgId: string): boolean {
-		return this.seenSet.has(msgId);
+		return this.seenIds.has(msgId);
 	}
 
 	get seenCount(): number {
-		return this.seenOrder.length;
+		return this.seenIds.size;
 	}
 
 	/** Replaces the skey when the server hands out a non-empty new one (init/sync `SKey`). */
@@ -109,7 +105,7 @@ export class Session {
 			syncCheckKey: this.syncCheckKey,
 			loginTime: this.loginTime,
 			cookies: this.jar.serializeSync(),
-			seen: this.seenOrder,
+			seen: [...this.seenIds],
 		};
 		return JSON.stringify(data);
 	}

@@ -32,8 +32,20 @@ const CHECK_FILE_TYPE = 7;
 
 export type MediaKind = 'image' | 'video' | 'emoticon' | 'file';
 
+/**
+ * A file read as a stream, twice: once for the MD5 every chunk's request carries,
+ * then for the chunks themselves. Memory stays at one 512 KiB chunk whatever the
+ * file's size. `open` must yield the same `size` bytes each time.
+ */
+export interface UploadSource {
+	size: number;
+	open(): AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
+}
+
 export interface UploadInput {
-	bytes: Uint8Array;
+	/** The whole file in memory; or give `source` instead. */
+	bytes?: Uint8Array;
+	source?: UploadSource;
 	fileName: string;
 	mimeType: string;
 	toUserName: string;
@@ -104,16 +116,64 @@ export function md5Hex(bytes: Uint8Array): string {
 	return createHash('md5').update(bytes).digest('hex');
 }
 
+function sizeOf(input: UploadInput): number {
+	return input.bytes ? input.bytes.byteLength : (input.source?.size ?? 0);
+}
+
+function changedSize(fileName: string, expected: number, got: number): InvalidInputError {
+	return new InvalidInputError(`The file "${fileName}" gave ${got} bytes while ${expected} were announced; it changed during the upload.`);
+}
+
+async function md5Of(input: UploadInput, size: number): Promise<string> {
+	if (input.bytes) return md5Hex(input.bytes);
+	const hash = createHash('md5');
+	let total = 0;
+	for await (const piece of input.source!.open()) {
+		hash.update(piece);
+		total += piece.byteLength;
+	}
+	if (total !== size) throw changedSize(input.fileName, size, total);
+	return hash.digest('hex');
+}
+
+/** The file in UPLOAD_CHUNK_SIZE pieces (the last one shorter), from memory or re-cut from the source's stream. */
+async function* uploadChunks(input: UploadInput, size: number): AsyncGenerator<Uint8Array> {
+	if (input.bytes) {
+		for (let off = 0; off < size; off += UPLOAD_CHUNK_SIZE) yield input.bytes.subarray(off, Math.min(size, off + UPLOAD_CHUNK_SIZE));
+		return;
+	}
+	let pending: Uint8Array[] = [];
+	let pendingBytes = 0;
+	let total = 0;
+	const take = (n: number): Uint8Array => {
+		const out = pending.length === 1 ? pending[0] : Buffer.concat(pending, pendingBytes);
+		const chunk = out.subarray(0, n);
+		pending = n < out.byteLength ? [out.subarray(n)] : [];
+		pendingBytes = out.byteLength - n;
+		return chunk;
+	};
+	for await (const piece of input.source!.open()) {
+		if (!piece.byteLength) continue;
+		total += piece.byteLength;
+		if (total > size) throw changedSize(input.fileName, size, total);
+		pending.push(piece);
+		pendingBytes += piece.byteLength;
+		while (pendingBytes >= UPLOAD_CHUNK_SIZE) yield take(UPLOAD_CHUNK_SIZE);
+	}
+	if (total !== size) throw changedSize(input.fileName, size, total);
+	if (pendingBytes) yield take(pendingBytes);
+}
+
 /** Uploads a file and returns its MediaId (or the existing one webwxcheckupload reports). */
 export async function uploadMedia(http: WeChatHttp, session: Session, input: UploadInput): Promise<UploadResult> {
-	const { bytes, signal } = input;
+	const { signal } = input;
 	const kind = input.kind ?? mediaKindFor(input.fileName, input.mimeType);
 	validateUpload(input, kind);
 	const self = session.selfUserName;
 	if (!self) throw new NotLoggedInError('The session does not know its own UserName yet (webwxinit has not run); log in again.');
 	const dataTicket = requireDataTicket(session);
-	const size = bytes.byteLength;
-	const fileMd5 = md5Hex(bytes);
+	const size = sizeOf(input);
+	const fileMd5 = await md5Of(input, size);
 
 	let aesKey: string | undefined;
 	let signature: string | undefined;
@@ -153,13 +213,14 @@ export async function uploadMedia(http: WeChatHttp, session: Session, input: Upl
 	const url = http.url(session, 'file', `${CGI}/webwxuploadmedia`, { f: 'json' });
 	const chunks = Math.ceil(size / UPLOAD_CHUNK_SIZE);
 	let mediaId = '';
-	for (let chunk = 0; chunk < chunks; chunk++) {
+	let chunk = 0;
+	for await (const data of uploadChunks(input, size)) {
 		if (signal?.aborted) throw new AbortedError();
-		const data = bytes.subarray(chunk * UPLOAD_CHUNK_SIZE, Math.min(size, (chunk + 1) * UPLOAD_CHUNK_SIZE));
 		const form = buildMultipart(uploadFormParts(meta, data, chunks > 1 ? { chunks, chunk } : undefined), http.clock);
 		const res = await postChunk(http, session, url, form, { signal, timeoutMs: input.timeoutMs });
 		// Intermediate answers only carry BaseResponse (checked above); the last one names the media.
 		if (chunk === chunks - 1) mediaId = res.MediaId ?? '';
+		chunk++;
 	}
 	if (!mediaId) throw new ProtocolError('webwxuploadmedia finished without returning a MediaId.');
 	return signature ? { mediaId, size, signature } : { mediaId, size };
@@ -220,16 +281,19 @@ export function requireDataTicket(session: Session): string {
 }
 
 function validateUpload(input: UploadInput, kind: MediaKind): void {
-	if (!(input.bytes instanceof Uint8Array)) throw new InvalidInputError('The file content must be binary data.');
-	if (input.bytes.byteLength === 0) throw new InvalidInputError(`The file "${input.fileName}" is empty; WeChat does not accept empty uploads.`);
+	const { bytes, source } = input;
+	const streamed = !bytes && !!source && typeof source.open === 'function' && Number.isSafeInteger(source.size) && source.size >= 0;
+	if (!(bytes instanceof Uint8Array) && !streamed) throw new InvalidInputError('The file content must be binary data.');
+	const size = sizeOf(input);
+	if (size === 0) throw new InvalidInputError(`The file "${input.fileName}" is empty; WeChat does not accept empty uploads.`);
 	if (!input.fileName || !input.fileName.trim()) throw new InvalidInputError('The file needs a name.');
 	if (!input.toUserName || !input.toUserName.trim()) throw new InvalidInputError('The recipient UserName is empty.');
 	const mb = (n: number) => `${Math.round((n / 1024 / 1024) * 10) / 10} MB`;
-	if (input.bytes.byteLength > MAX_UPLOAD_BYTES) {
-		throw new InvalidInputError(`The file is ${mb(input.bytes.byteLength)}; WeChat Web accepts at most ${mb(MAX_UPLOAD_BYTES)}.`);
+	if (size > MAX_UPLOAD_BYTES) {
+		throw new InvalidInputError(`The file is ${mb(size)}; WeChat Web accepts at most ${mb(MAX_UPLOAD_BYTES)}.`);
 	}
-	if (kind === 'video' && input.bytes.byteLength >= MAX_VIDEO_BYTES) {
-		throw new InvalidInputError(`The video is ${mb(input.bytes.byteLength)}; WeChat Web refuses videos of ${mb(MAX_VIDEO_BYTES)} or more.`, 'Send it as a file instead, or shrink it.');
+	if (kind === 'video' && size >= MAX_VIDEO_BYTES) {
+		throw new InvalidInputError(`The video is ${mb(size)}; WeChat Web refuses videos of ${mb(MAX_VIDEO_BYTES)} or more.`, 'Send it as a file instead, or shrink it.');
 	}
 }
 

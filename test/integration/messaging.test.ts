@@ -188,6 +188,33 @@ describe('sending and media', () => {
 		expect(sha256(sim.uploadedBytes(sent.mediaId))).toBe(sha256(bytes));
 	});
 
+	it('uploads from a streamed source read twice, re-cut into 512 KiB chunks whatever the pieces', async () => {
+		({ sim, client } = await ready());
+		const size = 1_700_000;
+		const bytes = new Uint8Array(size);
+		for (let i = 0; i < size; i++) bytes[i] = (i * 13 + 5) & 0xff;
+		let opened = 0;
+		// Odd piece sizes: the chunks must still be exactly 512 KiB (the last one shorter).
+		const open = function* () {
+			opened++;
+			for (let off = 0; off < size; off += 70_001) yield bytes.subarray(off, Math.min(size, off + 70_001));
+		};
+		const sent = await client.sendFile(client.resolveContact('Bob').UserName, { source: { size, open }, fileName: 'stream.pdf' });
+		expect(opened).toBe(2);
+		const upload = sim.uploads.find((u) => u.mediaId === sent.mediaId);
+		expect(upload?.chunks).toBe(Math.ceil(size / 524288));
+		expect(sha256(sim.uploadedBytes(sent.mediaId))).toBe(sha256(bytes));
+	});
+
+	it('refuses a streamed source that yields other than the announced size', async () => {
+		({ sim, client } = await ready());
+		const open = function* () {
+			yield new Uint8Array(1000);
+		};
+		await expect(client.sendFile(client.resolveContact('Bob').UserName, { source: { size: 2000, open }, fileName: 'short.bin' })).rejects.toThrow(/gave 1000 bytes while 2000 were announced/);
+		expect(sim.uploads).toHaveLength(0);
+	});
+
 	it('re-sends a received sticker by its md5; an unknown md5 is refused', async () => {
 		({ sim, client } = await ready());
 		sim.inject({ type: 'emoticon', from: 'Alice' });

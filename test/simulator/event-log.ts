@@ -28,20 +28,27 @@ export class EventLog {
 	/** Position of the newest event; starts at a realistic large value. */
 	seq = 650_000_000 + randomInt(0, 1_000_000);
 	readonly events: LogEvent[] = [];
+	/** Messages among events[0..i], kept as events are appended: keys are O(1) however long the log. */
+	private readonly msgsUpTo: number[] = [];
 	private readonly contactBase = 650_000_000 + randomInt(0, 1_000_000);
 	private readonly msgBase = 650_000_000 + randomInt(0, 1_000_000);
 
 	append(e: NewEvent): LogEvent {
 		const ev = { ...e, seq: ++this.seq } as LogEvent;
 		this.events.push(ev);
+		const n = this.events.length;
+		this.msgsUpTo.push((n > 1 ? this.msgsUpTo[n - 2] : 0) + (ev.kind === 'msg' ? 1 : 0));
 		return ev;
 	}
 
+	/** Index of the last event at or before `seq` (-1: none). Seqs are consecutive, so no search. */
+	private indexAt(seq: number): number {
+		if (!this.events.length) return -1;
+		return Math.max(-1, Math.min(seq - this.events[0].seq, this.events.length - 1));
+	}
+
 	after(seq: number): LogEvent[] {
-		// Events are in seq order; scan from the end for the common small tail.
-		let i = this.events.length;
-		while (i > 0 && this.events[i - 1].seq > seq) i--;
-		return this.events.slice(i);
+		return this.events.slice(Math.max(0, this.indexAt(seq) + 1));
 	}
 
 	syncKey(seq: number): SyncKey {
@@ -59,13 +66,9 @@ export class EventLog {
 	}
 
 	private baseKeys(seq: number): Array<{ Key: number; Val: number }> {
-		let contacts = 0;
-		let msgs = 0;
-		for (const e of this.events) {
-			if (e.seq > seq) break;
-			if (e.kind === 'msg') msgs++;
-			else contacts++;
-		}
+		const i = this.indexAt(seq);
+		const msgs = i < 0 ? 0 : this.msgsUpTo[i];
+		const contacts = i + 1 - msgs;
 		return [
 			{ Key: 1, Val: seq },
 			{ Key: 2, Val: this.contactBase + contacts },

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { Simulator, SimulatorOptions } from './api';
 import { startSimulator } from './index';
+import { EventLog } from './event-log';
 import { EXTSPAM } from './login';
 
 const CGI = '/cgi-bin/mmwebwx-bin/';
@@ -614,5 +615,30 @@ describe('control API and page', () => {
 		const page = await fetch(sim.origin + '/__sim/');
 		expect(await page.text()).toContain('<title>WeChat Web simulator</title>');
 		expect((await sync(sim, l)).AddMsgCount).toBe(1);
+	});
+});
+
+describe('event log keys', () => {
+	const key = (k: { List: Array<{ Key: number; Val: number }> }, n: number) => k.List.find((e) => e.Key === n)?.Val;
+
+	it('counts messages and contact changes up to any position, however long the log', () => {
+		const log = new EventLog();
+		const start = log.seq;
+		const base = log.syncKey(start);
+		const kinds: Array<'msg' | 'mod'> = [];
+		for (let i = 0; i < 5000; i++) kinds.push(i % 7 === 3 ? 'mod' : 'msg');
+		for (const [i, kind] of kinds.entries()) log.append(kind === 'msg' ? { kind, msgId: String(i), render: () => ({}) } : { kind, contactId: 'c' });
+		for (const at of [0, 1, 2, 3, 4, 10, 999, 4999, 5000]) {
+			const upTo = kinds.slice(0, at);
+			const k = log.syncKey(start + at);
+			expect(key(k, 1)).toBe(start + at);
+			expect(key(k, 3)! - key(base, 3)!).toBe(upTo.filter((x) => x === 'msg').length);
+			expect(key(k, 2)! - key(base, 2)!).toBe(upTo.filter((x) => x === 'mod').length);
+			expect(log.after(start + at).map((e) => e.seq)).toEqual(kinds.slice(at).map((_, j) => start + at + j + 1));
+			expect(log.syncCheckKey(start + at).List.slice(0, 3)).toEqual(k.List.slice(0, 3));
+		}
+		// Positions before the first event (a session older than the log) count nothing.
+		expect(key(log.syncKey(start - 10), 3)).toBe(key(base, 3));
+		expect(log.after(start - 10)).toHaveLength(5000);
 	});
 });

@@ -1,0 +1,87 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, no-console -- benchmark code runs under plain Node, outside n8n */
+/**
+ * `npm run bench`: every scenario runs ours and its comparison side by side in
+ * interleaved rounds on the loopback simulator; prints a table of medians and
+ * ratios and writes it to bench-results/. BENCH_QUICK=1 shrinks every size;
+ * BENCH_ONLY=1,3 runs some scenarios only. Not part of the tests.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { burst } from './scenarios/burst';
+import { contacts } from './scenarios/contacts';
+import { latency } from './scenarios/latency';
+import { media, uploadBuffered, uploadStreamed } from './scenarios/media';
+import { memory } from './scenarios/memory';
+import { normalize } from './scenarios/normalize';
+import { startSimProcess } from './sim';
+import type { Row } from './stats';
+import { formatTable } from './table';
+
+const QUICK = process.env.BENCH_QUICK === '1';
+const num = (name: string, full: number, quick: number) => Number(process.env[name] ?? (QUICK ? quick : full));
+const only = new Set((process.env.BENCH_ONLY ?? '1,2,3,4,5,6').split(',').map((s) => s.trim()));
+
+async function main(): Promise<void> {
+	const started = Date.now();
+	const loadAtStart = os.loadavg()[0];
+	const rows: Row[] = [];
+	const raw: Record<string, unknown> = {};
+	const sim = await startSimProcess({ loginHoldMs: 25_000, syncHoldMs: 25_000, recordRequests: false });
+	try {
+		const scenarios: Array<[id: string, name: string, run: () => Promise<{ rows: Row[]; raw: unknown }>]> = [
+			['1', 'latency', () => latency(sim, num('BENCH_LATENCY_MSGS', 1000, 200), num('BENCH_ROUNDS', 5, 2))],
+			['2', 'burst', () => burst(sim, num('BENCH_BURST_MSGS', 10_000, 2_000), num('BENCH_ROUNDS', 5, 2))],
+			['3', 'normalize', () => normalize(sim, num('BENCH_NORMALIZE_MSGS', 200_000, 50_000), num('BENCH_ROUNDS', 5, 2))],
+			['4', 'contacts', () => contacts(num('BENCH_CONTACTS', 10_000, 2_000), 1000, 500, num('BENCH_ROUNDS', 3, 2))],
+			[
+				'5',
+				'media',
+				() =>
+					media(
+						num('BENCH_DOWNLOAD_MB', 200, 40) * 2 ** 20,
+						num('BENCH_UPLOAD_MB', 100, 30) * 2 ** 20,
+						num('BENCH_ROUNDS', 3, 2),
+						process.env.BENCH_UPLOAD_BUFFERED === '1' ? uploadBuffered : uploadStreamed,
+					),
+			],
+			['6', 'memory', () => memory(num('BENCH_MEMORY_MSGS', 1_000_000, 100_000))],
+		];
+		for (const [id, name, run] of scenarios) {
+			if (!only.has(id)) continue;
+			const r = await run();
+			rows.push(...r.rows);
+			raw[name] = r.raw;
+			console.log(formatTable(r.rows));
+		}
+	} finally {
+		await sim.close();
+	}
+	const result = {
+		command: [
+			...Object.entries(process.env)
+				.filter(([k]) => k.startsWith('BENCH_'))
+				.map(([k, v]) => `${k}=${v}`),
+			'npm run bench',
+		].join(' '),
+		date: new Date().toISOString(),
+		machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version, platform: `${os.platform()} ${os.release()}`, memGb: Math.round(os.totalmem() / 2 ** 30), loadAvg1m: { start: loadAtStart, end: os.loadavg()[0] } },
+		seconds: Math.round((Date.now() - started) / 1000),
+		rows,
+		raw,
+	};
+	mkdirSync('bench-results', { recursive: true });
+	const file = path.join('bench-results', `bench-${result.date.replace(/[:.]/g, '-')}.json`);
+	writeFileSync(file, JSON.stringify(result, null, 2));
+	writeFileSync(path.join('bench-results', 'latest.json'), JSON.stringify(result, null, 2));
+	console.log(`\n${formatTable(rows)}\n`);
+	console.log(
+		`machine: ${result.machine.cpus} cores (${result.machine.cpuModel}), node ${result.machine.node}, ${result.date}; load average ${loadAtStart.toFixed(1)} → ${os.loadavg()[0].toFixed(1)}; ${result.seconds} s; JSON: ${file}`,
+	);
+	process.exit(0);
+}
+
+main().catch((err: unknown) => {
+	console.error(err);
+	process.exit(1);
+});

@@ -1,0 +1,70 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- benchmark code runs under plain Node, outside n8n */
+/**
+ * The simulator in its own process for the benchmark, so its CPU and memory never
+ * count against the client being measured. The parent drives it over IPC with the
+ * simulator's in-process control API.
+ */
+import type { InjectSpec, SimulatorOptions } from '../test/simulator/api';
+import { startSimulator } from '../test/simulator';
+import { contactBook } from './fixtures';
+
+type Call = { id: number; op: string; args: unknown[] };
+
+async function main(): Promise<void> {
+	// A large contact book is built here: it would not fit in the environment.
+	const { benchContacts, ...options } = JSON.parse(process.env.BENCH_SIM_OPTIONS ?? '{}') as SimulatorOptions & { benchContacts?: number };
+	if (benchContacts) options.account = { ...options.account, contacts: contactBook(benchContacts) };
+	const sim = await startSimulator({ recordRequests: true, ...options });
+
+	const ops: Record<string, (...args: never[]) => unknown> = {
+		origin: () => sim.origin,
+		/** The phone scans and confirms the login behind this uuid. */
+		approve: (uuid: string) => {
+			sim.scan(uuid);
+			sim.confirm(uuid);
+		},
+		inject: (spec: InjectSpec) => sim.inject(spec).msgId,
+		/** `count` texts from `from`, numbered, in one go (a backlog piling up while nobody polls). */
+		injectBurst: (count: number, from: string, prefix: string) => {
+			const ids: string[] = [];
+			for (let i = 0; i < count; i++) ids.push(sim.inject({ type: 'text', from, text: `${prefix} ${i}` }).msgId);
+			return ids;
+		},
+		injectMany: (specs: InjectSpec[]) => sim.injectMany(specs).map((m) => m.msgId),
+		injectMedia: (spec: InjectSpec) => {
+			const m = sim.inject(spec);
+			return { msgId: m.msgId, size: m.mediaSize, sha256: m.mediaSha256 };
+		},
+		userName: (name: string) => sim.userName(name),
+		selfUserName: () => sim.selfUserName(),
+		requestCount: (endpoint: string) => sim.requests.filter((r) => r.endpoint === endpoint).length,
+		lastUpload: () => {
+			const u = sim.uploads[sim.uploads.length - 1];
+			return u ? { size: u.size, sha256: u.sha256, chunks: u.chunks } : null;
+		},
+		resetLogs: () => sim.resetLogs(),
+		memory: () => process.memoryUsage(),
+	};
+
+	process.on('message', (msg: Call) => {
+		Promise.resolve()
+			.then(() => {
+				const fn = ops[msg.op];
+				if (!fn) throw new Error(`unknown op ${msg.op}`);
+				return fn(...(msg.args as never[]));
+			})
+			.then(
+				(result) => process.send?.({ id: msg.id, result }),
+				(err: unknown) => process.send?.({ id: msg.id, error: err instanceof Error ? err.message : String(err) }),
+			);
+	});
+	process.on('disconnect', () => {
+		void sim.close().finally(() => process.exit(0));
+	});
+	process.send?.({ ready: true });
+}
+
+main().catch((err: unknown) => {
+	process.stderr.write(`bench simulator failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+	process.exit(1);
+});
