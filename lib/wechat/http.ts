@@ -12,6 +12,7 @@ import { deviceId } from './ids';
 import type { Session } from './session';
 import type { HttpResponse, HttpTransport } from './transport';
 import { setCookieHeaders } from './transport';
+import { cookieHeader, jarChanged } from './cookie-cache';
 import type { BaseResponse } from './types';
 import type { CookieJar } from '../vendor';
 
@@ -101,7 +102,7 @@ export class WeChatHttp {
 			...(opts.headers ?? {}),
 		};
 		if (jar) {
-			const cookie = jar.getCookieStringSync(logicalUrl);
+			const cookie = cookieHeader(jar, logicalUrl, this.clock.now());
 			if (cookie) headers.cookie = cookie;
 		}
 		let res: HttpResponse;
@@ -124,13 +125,15 @@ export class WeChatHttp {
 			throw new NetworkError(`Request to ${endpointName(logicalUrl)} failed: ${reason}`);
 		}
 		if (jar) {
-			for (const header of setCookieHeaders(res)) {
+			const setCookies = setCookieHeaders(res);
+			for (const header of setCookies) {
 				try {
 					jar.setCookieSync(header, logicalUrl, { ignoreError: true });
 				} catch {
 					// A cookie the jar rejects (bad domain) is ignored, as a browser would.
 				}
 			}
+			if (setCookies.length) jarChanged(jar);
 		}
 		return res;
 	}

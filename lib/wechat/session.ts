@@ -8,6 +8,7 @@ import { CookieJar } from '../vendor';
 import type { Hosts } from './hosts';
 import { hostsFor } from './hosts';
 import type { RawUser, SyncKey } from './types';
+import { serializedJar } from './cookie-cache';
 
 export type LoginMode = 'desktop' | 'web';
 
@@ -104,7 +105,7 @@ export class Session {
 			syncKey: this.syncKey,
 			syncCheckKey: this.syncCheckKey,
 			loginTime: this.loginTime,
-			cookies: this.jar.serializeSync(),
+			cookies: serializedJar(this.jar) as SerializedSession['cookies'],
 			seen: [...this.seenIds],
 		};
 		return JSON.stringify(data);
