@@ -143,15 +143,15 @@ export interface TriggerRun {
 	items(output: number): INodeExecutionData[];
 	waitForItems(output: number, count: number, timeoutMs?: number): Promise<INodeExecutionData[]>;
 	/** Resolves the donePromise of emit `index` (finishRuns: 'manually'). */
-	finishRun(index: number, status?: 'success' | 'error'): void;
+	finishRun(index: number, status?: 'success' | 'error' | 'crashed'): void;
 	logger: RecordingLogger;
 }
 
 let workflowCounter = 0;
 
-function fakeRun(mode: WorkflowExecuteMode, status: 'success' | 'error'): IRun {
+function fakeRun(mode: WorkflowExecuteMode, status: 'success' | 'error' | 'crashed'): IRun {
 	const data = createRunExecutionData({});
-	if (status === 'error') (data.resultData as { error?: unknown }).error = { message: 'The workflow failed', name: 'WorkflowError' };
+	if (status !== 'success') (data.resultData as { error?: unknown }).error = { message: 'The workflow failed', name: 'WorkflowError' };
 	return { data, finished: status === 'success', mode, startedAt: new Date(), stoppedAt: new Date(), status };
 }
 
