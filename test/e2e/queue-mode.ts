@@ -47,7 +47,8 @@ export class Redis {
  * What main and workers need to share a queue, the database and binary data.
  * Binary data: `database` mode stores files in n8n's database, which every
  * process reads (the default `filesystem` folder is local to one machine).
- * The short lock/stall settings let a killed worker's job be noticed in
+ * Saving progress makes a re-run on another worker continue after the last
+ * finished node instead of from the start. The short lock/stall settings let a killed worker's job be noticed in
  * seconds instead of the default minute.
  */
 export function queueEnv(redisPort: number, sqliteFile: string): Record<string, string> {
@@ -62,6 +63,8 @@ export function queueEnv(redisPort: number, sqliteFile: string): Record<string, 
 		QUEUE_WORKER_STALLED_INTERVAL: '3000',
 		DB_TYPE: 'sqlite',
 		DB_SQLITE_DATABASE: sqliteFile,
+		// A re-run of a dead worker's execution resumes after the last finished node.
+		EXECUTIONS_DATA_SAVE_ON_PROGRESS: 'true',
 		N8N_DEFAULT_BINARY_DATA_MODE: 'database',
 		N8N_AVAILABLE_BINARY_DATA_MODES: 'filesystem,database',
 	};

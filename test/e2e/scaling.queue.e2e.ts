@@ -25,7 +25,7 @@ const PORTS: Record<N8nLine, { main: number; worker: number; health: number; red
 	'1': { main: 5720, worker: 5721, health: 5722, redis: 6390 },
 	'2': { main: 5730, worker: 5731, health: 5732, redis: 6391 },
 };
-const WF = { trigger: 'e2eQueueTrig001', send: 'e2eQueueSend001', lookup: 'e2eQueueLook001', download: 'e2eQueueDown001' };
+const WF = { trigger: 'e2eQueueTrig001', send: 'e2eQueueSend001', slow: 'e2eQueueSlow001', lookup: 'e2eQueueLook001', download: 'e2eQueueDown001' };
 const WORKER = { args: ['worker', '--concurrency=5'], ready: 'n8n worker is now ready' };
 
 function webhook(name: string, p: string): Record<string, unknown> {
@@ -67,6 +67,22 @@ function workflows(sinkOrigin: string): Array<Record<string, unknown>> {
 			webhook('Hook', 'wechat-queue-send'),
 			node({ name: 'Send', type: T.action, parameters: { resource: 'message', operation: 'sendText', recipient: rl('name', '={{ $json.body.to }}'), text: '={{ $json.body.text }}' } }),
 			node({ name: 'Revoke', type: T.action, parameters: { resource: 'message', operation: 'revoke', revokeSource: 'previousSend' } }),
+		]),
+		workflow(WF.slow, 'Queue send, then a slow call', [
+			{ ...webhook('Hook', 'wechat-queue-slow'), parameters: { httpMethod: 'POST', path: 'wechat-queue-slow', responseMode: 'onReceived', options: {} } },
+			node({ name: 'Send', type: T.action, parameters: { resource: 'message', operation: 'sendText', recipient: rl('name', 'Carol'), text: '={{ $json.body.text }}' } }),
+			node({
+				name: 'Slow call',
+				type: T.http,
+				parameters: {
+					method: 'POST',
+					url: `${sinkOrigin}/slow`,
+					sendBody: true,
+					specifyBody: 'json',
+					jsonBody: "={{ JSON.stringify({ text: $('Hook').item.json.body.text, executionId: $execution.id }) }}",
+					options: {},
+				},
+			}),
 		]),
 		workflow(WF.lookup, 'Queue batch lookup', [
 			webhook('Hook', 'wechat-queue-lookup'),
@@ -215,6 +231,21 @@ describe.each(LINES)('n8n line %s in queue mode: main + worker', (line) => {
 		expect(sim.requests.filter((r) => r.endpoint === 'jslogin').length).toBe(jslogins);
 	});
 
+	/** SIGKILL the worker and start a replacement: on the same machine (its user folder) or another (a new one). */
+	async function replaceWorker(replacement: 'same folder' | 'fresh folder'): Promise<() => string> {
+		await worker.kill();
+		workerLogs += worker.logText();
+		if (replacement === 'fresh folder') {
+			worker = new N8nInstance({ line, port: ports.worker, env: workerEnv });
+			installPackage(worker.userFolder, tgz);
+			folders.push(worker);
+		}
+		const logStart = worker.logText().length;
+		await worker.start(120000, WORKER);
+		const current = worker;
+		return () => current.logText().slice(logStart);
+	}
+
 	/**
 	 * SIGKILL the worker while it runs a trigger execution (the sink answers slowly),
 	 * start a replacement, and return which executions delivered which message.
@@ -227,15 +258,7 @@ describe.each(LINES)('n8n line %s in queue mode: main + worker', (line) => {
 		const t0 = Date.now();
 		while (arrived().length < 1 && Date.now() - t0 < 60000) await sleep(50);
 		const inFlight = String(arrived()[0]?.json?.executionId);
-		await worker.kill();
-		workerLogs += worker.logText();
-		if (replacement === 'fresh folder') {
-			worker = new N8nInstance({ line, port: ports.worker, env: workerEnv });
-			installPackage(worker.userFolder, tgz);
-			folders.push(worker);
-		}
-		const logStart = worker.logText().length;
-		await worker.start(120000, WORKER);
+		const newLog = await replaceWorker(replacement);
 		const statuses = new Map<string, string>();
 		const executionsOf = (id: string) => [...new Set(arrived().filter((r) => r.json?.id === id).map((r) => String(r.json?.executionId)))];
 		// Nothing lost: every message was delivered by one execution that finished successfully.
@@ -251,7 +274,7 @@ describe.each(LINES)('n8n line %s in queue mode: main + worker', (line) => {
 		process.stdout.write(
 			`queue e2e line ${line}, replacement worker in the ${replacement}: execution ${inFlight} ended "${statuses.get(inFlight)}"; deliveries per message ${JSON.stringify(counts)}; executions ${JSON.stringify(Object.fromEntries(statuses))}\n`,
 		);
-		return { inFlight, statuses, executionsOf, ids, newLog: () => worker.logText().slice(logStart) };
+		return { inFlight, statuses, executionsOf, ids, newLog };
 	}
 
 	it('worker killed mid-run, replaced on the same machine: n8n marks the run crashed, the trigger hands its messages over again', async () => {
@@ -273,6 +296,27 @@ describe.each(LINES)('n8n line %s in queue mode: main + worker', (line) => {
 		expect(statuses.get(inFlight)).toBe('success');
 		// The trigger handed every message over once: one execution each, the re-run being the same execution.
 		for (const id of ids) expect(executionsOf(id)).toHaveLength(1);
+	});
+
+	it('an action run on a killed worker, re-run elsewhere: it resumes after the finished send, which is not repeated', async () => {
+		sink.delays.set('/slow', 4000);
+		const text = `sent while the worker dies ${Date.now()}`;
+		const calls = () => sink.on('/slow').filter((r) => r.json?.text === text);
+		const res = await fetch(`${main.baseUrl}/webhook/wechat-queue-slow`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text }) });
+		expect(res.ok).toBe(true);
+		await eventually(() => expect(calls()).toHaveLength(1), 60000);
+		expect(sim.sent.filter((s) => s.content === text)).toHaveLength(1);
+		const execution = String(calls()[0].json?.executionId);
+		const newLog = await replaceWorker('fresh folder');
+		// n8n re-runs the execution from its saved progress (EXECUTIONS_DATA_SAVE_ON_PROGRESS): the
+		// node in flight runs again, the send before it does not.
+		await eventually(async () => {
+			expect(((await main.api('GET', `/executions/${execution}`)) as { status?: string }).status).toBe('success');
+		}, 120000);
+		sink.delays.delete('/slow');
+		expect(startedExecutions(newLog())).toContain(execution);
+		expect(calls().length).toBe(2);
+		expect(sim.sent.filter((s) => s.content === text)).toHaveLength(1);
 	});
 });
 
