@@ -53,6 +53,17 @@ export const MANUAL_LOGIN_GRACE_MS = 5 * 60_000;
 type Attempt = { ok: true; how: 'restored' | 'login' } | { ok: false; error: unknown };
 type Drained = { kind: 'ended' } | { kind: 'loggedOut'; error: LoggedOutError } | { kind: 'failed'; error: unknown };
 
+/**
+ * A run n8n gave up rather than ran: marked crashed by its crash recovery, or
+ * failed without any node result (queue mode, n8n 2.x: the dead worker's job
+ * "stalled more than maxStalledCount"). A node's own failure has run data.
+ */
+function lostRun(run: IRun | undefined): boolean {
+	if (!run) return false;
+	if (run.status === 'crashed') return true;
+	return run.status === 'error' && Object.keys(run.data?.resultData?.runData ?? {}).length === 0;
+}
+
 export class TriggerLoop {
 	private readonly controller = new AbortController();
 	private readonly signal = this.controller.signal;
@@ -403,6 +414,9 @@ export class TriggerLoop {
 					this.ctx.logger.warn(`WeChat Web Trigger: the workflow run for ${items.length} message(s) crashed; handing them over again.`);
 					continue;
 				}
+				if (outcome === 'crashed') {
+					this.ctx.logger.error(`WeChat Web Trigger: the workflow run for ${items.length} message(s) crashed ${attempt} times; moving on without them.`);
+				}
 				this.commit();
 				return;
 			}
@@ -424,7 +438,7 @@ export class TriggerLoop {
 				resolve(this.signal.aborted ? 'closed' : status === 'crashed' ? 'crashed' : 'finished');
 			};
 			run.then(
-				(result) => settle(result?.status),
+				(result) => settle(lostRun(result) ? 'crashed' : result?.status),
 				() => settle(),
 			);
 		});

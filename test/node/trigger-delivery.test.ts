@@ -140,6 +140,17 @@ describe('after the workflow finished: a crashed run (queue mode, the worker die
 		expect(ids(run)).toEqual([m1, m1, m2]);
 	});
 
+	it('a run n8n gave up without any node result (a job that stalled too often) is handed over again too', async () => {
+		const credential = await loggedIn();
+		const run = await start({ options: { advanceSyncPosition: 'afterFinish' } }, { credential, finishRuns: 'manually' });
+		await waitFor(() => requestsTo(sim, 'synccheck') > 0, 5000, 'first synccheck');
+		const m1 = sim.inject({ from: 'Alice', type: 'text', text: 'one' }).msgId;
+		await run.waitForItems(0, 1);
+		run.finishRun(run.emits.findIndex((e) => e.data[0].length), 'lost');
+		await run.waitForItems(0, 2);
+		expect(ids(run)).toEqual([m1, m1]);
+	});
+
 	it('an ordinary failed run is not repeated', async () => {
 		const credential = await loggedIn();
 		const run = await start({ options: { advanceSyncPosition: 'afterFinish' } }, { credential, finishRuns: 'manually' });
