@@ -5,7 +5,8 @@
  * worker has its own user folder (as on another machine) and shares only the
  * database and redis with main. Scenarios 1 and 3 run with the worker
  * executing; a session refreshed on main reaches the worker through the
- * credential; a worker killed mid-burst loses nothing.
+ * credential; a worker killed mid-run (replaced on the same machine or
+ * another) loses no message, and an action's finished send is not repeated.
  *
  * `npm run test:e2e:queue` (jest.queue.config.js); N8N_E2E_LINES=1 or =2 picks one line.
  */
