@@ -5,6 +5,8 @@ module.exports = {
 	testEnvironment: 'node',
 	roots: ['<rootDir>/test/e2e'],
 	testMatch: ['**/*.e2e.ts'],
+	// Queue mode has its own suite: npm run test:e2e:queue (jest.queue.config.js).
+	testPathIgnorePatterns: ['/node_modules/', '\\.queue\\.e2e\\.ts$'],
 	transform: {
 		'^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }],
 	},

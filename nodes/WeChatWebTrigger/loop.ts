@@ -4,14 +4,15 @@
  * everything at once when n8n closes the trigger. One AbortController ends the
  * long poll, every sleep, login poll and download.
  */
-import type { IDataObject, IDeferredPromise, INodeExecutionData, IRun, ITriggerFunctions } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, IDeferredPromise, INodeExecutionData, IRun, ITriggerFunctions } from 'n8n-workflow';
 import type { WeChatClient } from '../../lib/wechat/client';
 import { LoggedOutError, LoginRefusedError, NotLoggedInError, WeChatError } from '../../lib/wechat/errors';
 import type { LoginEvent } from '../../lib/wechat/login';
 import { LoginCancelledError, LoginTimeoutError } from '../../lib/wechat/login';
 import type { Session } from '../../lib/wechat/session';
 import type { WeChatMessage } from '../../lib/wechat/types';
-import { accountKey, registerLiveClient, triggerClient, unregisterLiveClient } from '../shared/accounts';
+import { accountKey, claimSyncLoop, registerLiveClient, releaseSyncLoop, triggerClient, unregisterLiveClient } from '../shared/accounts';
+import { CREDENTIAL_TYPE, sessionForCredential } from '../shared/credential-data';
 import { deferred } from '../shared/deferred';
 import { toNodeError } from '../shared/errors';
 import { messageJson } from '../shared/items';
@@ -32,11 +33,36 @@ export const LOGIN_PAUSE_START_MS = 5 * 60_000;
 export const LOGIN_PAUSE_MAX_MS = 2 * 60 * 60_000;
 /** closeFunction waits this long for the loop to wind down after aborting it. */
 export const CLOSE_WAIT_MS = 2000;
+/**
+ * "After the workflow finished": a batch whose run crashed (queue mode: the
+ * worker died, and n8n's recovery marked the execution crashed instead of
+ * running it again) is handed over again, at most this many times.
+ */
+export const CRASH_REDELIVERIES = 2;
+/**
+ * After a logout, how often (and how far apart) the credential is read for a
+ * session another process logged in meanwhile (that login is what ended ours).
+ */
+export const HANDOVER_CHECKS = 3;
+export const HANDOVER_GAP_MS = 1000;
+/** A trigger waiting for another workflow's loop on the same account checks this often. */
+export const SYNC_LOOP_WAIT_MS = 5000;
 /** Manual run that answered with a QR code: how long closing waits for the phone to finish the login. */
 export const MANUAL_LOGIN_GRACE_MS = 5 * 60_000;
 
 type Attempt = { ok: true; how: 'restored' | 'login' } | { ok: false; error: unknown };
 type Drained = { kind: 'ended' } | { kind: 'loggedOut'; error: LoggedOutError } | { kind: 'failed'; error: unknown };
+
+/**
+ * A run n8n gave up rather than ran: marked crashed by its crash recovery, or
+ * failed without any node result (queue mode, n8n 2.x: the dead worker's job
+ * "stalled more than maxStalledCount"). A node's own failure has run data.
+ */
+function lostRun(run: IRun | undefined): boolean {
+	if (!run) return false;
+	if (run.status === 'crashed') return true;
+	return run.status === 'error' && Object.keys(run.data?.resultData?.runData ?? {}).length === 0;
+}
 
 export class TriggerLoop {
 	private readonly controller = new AbortController();
@@ -121,6 +147,7 @@ export class TriggerLoop {
 
 	private async run(): Promise<void> {
 		try {
+			if (!(await this.claimLoop())) return;
 			let connected = await this.connect();
 			while (connected && !this.signal.aborted) {
 				const loggedOut = await this.receive();
@@ -130,14 +157,36 @@ export class TriggerLoop {
 				this.unregister();
 				this.ctx.logger.warn(`WeChat Web Trigger: ${loggedOut.message} Trying to log in again.`);
 				this.emit([], [loggedOutItem(loggedOut, account)]);
-				connected = await this.loginRounds(previous, 0);
+				connected = (await this.adoptStoredSession(previous)) || (await this.loginRounds(previous, 0));
 			}
 		} catch (error) {
 			if (!this.signal.aborted) await this.fail(error);
 		} finally {
 			this.unregister();
+			releaseSyncLoop(accountKey(this.ctx), this);
 			this.settlePhone();
 		}
+	}
+
+	/**
+	 * Production: one sync loop per account in this process. A second active
+	 * workflow on the same credential waits (without any request) until the
+	 * first one stops. Manual test runs are short and started by hand: not held back.
+	 */
+	private async claimLoop(): Promise<boolean> {
+		if (this.manual) return true;
+		const key = accountKey(this.ctx);
+		let warned = false;
+		while (!claimSyncLoop(key, this)) {
+			if (!warned) {
+				warned = true;
+				this.ctx.logger.warn(
+					'WeChat Web Trigger: another active workflow already receives the messages of this WeChat account; this one waits until that workflow is deactivated.',
+				);
+			}
+			if (!(await this.pause(SYNC_LOOP_WAIT_MS))) return false;
+		}
+		return true;
 	}
 
 	/** Restore the starting session, else push login with it, else QR. */
@@ -159,6 +208,34 @@ export class TriggerLoop {
 			if (!(await this.pause(next))) return false;
 			delay = Math.min(delay * 2, RETRY_MAX_MS);
 		}
+	}
+
+	/**
+	 * WeChat keeps one web session per account, so a logout often means somebody
+	 * logged in elsewhere — e.g. Session → Log In of the action node on a queue-mode
+	 * worker, which n8n stored in the credential. Continue with that session rather
+	 * than log in again (which would end it in turn).
+	 */
+	private async adoptStoredSession(previous: Session | null): Promise<boolean> {
+		for (let check = 0; check < HANDOVER_CHECKS; check++) {
+			if (check > 0 && !(await this.pause(HANDOVER_GAP_MS))) return false;
+			let stored = '';
+			try {
+				stored = sessionForCredential(await this.ctx.getCredentials<ICredentialDataDecryptedObject>(CREDENTIAL_TYPE));
+			} catch {
+				return false;
+			}
+			if (!stored || sidOf(stored) === previous?.tokens.sid) continue;
+			const attempt = await this.attempt(async () => {
+				await this.client.restore(stored, { signal: this.signal });
+				return 'restored';
+			});
+			if (!attempt.ok) return false;
+			this.ctx.logger.info('WeChat Web Trigger: continuing with the session stored in the credential by another login.');
+			this.connected('restored');
+			return true;
+		}
+		return false;
 	}
 
 	/** Log in (push first when `previous` allows, then QR codes) until it works, is refused, or the trigger closes. */
@@ -337,9 +414,11 @@ export class TriggerLoop {
 
 	/**
 	 * At-least-once hand-off: emit with a donePromise and save the position only
-	 * when the run ended (afterFinish) or succeeded (afterSuccess; a failed run
-	 * gets the same batch again after a capped back-off). Closing first saves
-	 * nothing, so a restart hands the batch over again.
+	 * when the run ended (afterFinish) or succeeded (afterSuccess). A run n8n gave
+	 * up (queue mode: its worker died) gets the batch again in both modes, at most
+	 * CRASH_REDELIVERIES times in afterFinish; in afterSuccess a failed or given-up
+	 * run gets it again after a capped back-off until one succeeds. Closing first
+	 * saves nothing, so a restart hands the batch over again.
 	 */
 	private async handOverUntilDone(items: INodeExecutionData[]): Promise<void> {
 		let delay = RETRY_BASE_MS;
@@ -348,30 +427,41 @@ export class TriggerLoop {
 			this.emit(items, [], done);
 			const outcome = await this.runOutcome(done.promise);
 			if (outcome === 'closed') return;
-			if (outcome === 'succeeded' || this.settings.advance === 'afterFinish') {
+			if (this.settings.advance === 'afterFinish') {
+				if (outcome === 'crashed' && attempt <= CRASH_REDELIVERIES) {
+					this.ctx.logger.warn(`WeChat Web Trigger: the workflow run for ${items.length} message(s) crashed; handing them over again.`);
+					continue;
+				}
+				if (outcome === 'crashed') {
+					this.ctx.logger.error(`WeChat Web Trigger: the workflow run for ${items.length} message(s) crashed ${attempt} times; moving on without them.`);
+				}
+				this.commit();
+				return;
+			}
+			if (outcome === 'succeeded') {
 				this.commit();
 				return;
 			}
 			this.ctx.logger.warn(
-				`WeChat Web Trigger: the workflow run for ${items.length} message(s) failed (attempt ${attempt}); handing them over again in ${Math.round(delay / 1000)} s.`,
+				`WeChat Web Trigger: the workflow run for ${items.length} message(s) ${outcome} (attempt ${attempt}); handing them over again in ${Math.round(delay / 1000)} s.`,
 			);
 			if (!(await this.pause(delay))) return;
 			delay = Math.min(delay * 2, RETRY_MAX_MS);
 		}
 	}
 
-	/** How a run started by emit ended: failed when rejected or when n8n recorded an error. */
-	private async runOutcome(run: Promise<IRun>): Promise<'closed' | 'succeeded' | 'failed'> {
+	/** How a run started by emit ended: crashed (n8n gave it up), failed (rejected, or n8n recorded an error), succeeded. */
+	private async runOutcome(run: Promise<IRun>): Promise<'closed' | 'succeeded' | 'failed' | 'crashed'> {
 		if (this.signal.aborted) return 'closed';
 		return await new Promise((resolve) => {
 			const onAbort = () => resolve('closed');
 			this.signal.addEventListener('abort', onAbort, { once: true });
-			const settle = (outcome: 'succeeded' | 'failed') => {
+			const settle = (outcome: 'succeeded' | 'failed' | 'crashed') => {
 				this.signal.removeEventListener('abort', onAbort);
 				resolve(this.signal.aborted ? 'closed' : outcome);
 			};
 			run.then(
-				(result) => settle(runFailed(result) ? 'failed' : 'succeeded'),
+				(result) => settle(lostRun(result) ? 'crashed' : runFailed(result) ? 'failed' : 'succeeded'),
 				() => settle('failed'),
 			);
 		});

@@ -52,12 +52,38 @@ export function liveClient(key: string): WeChatClient | undefined {
 	return entry?.live ? entry.client : undefined;
 }
 
-function sidOf(json: string): string {
+function tokensOf(json: string): { sid: string; skey: string } {
 	try {
-		return String((JSON.parse(json) as { tokens?: { sid?: string } }).tokens?.sid ?? '');
+		const tokens = (JSON.parse(json) as { tokens?: { sid?: unknown; skey?: unknown } }).tokens;
+		return { sid: String(tokens?.sid ?? ''), skey: String(tokens?.skey ?? '') };
 	} catch {
-		return '';
+		return { sid: '', skey: '' };
 	}
+}
+
+function sidOf(json: string): string {
+	return tokensOf(json).sid;
+}
+
+/**
+ * Which trigger runs the sync loop of each account in this process. WeChat
+ * serves one receiver per session: two loops would race for the same sync
+ * position (and, after a logout, log each other out). n8n activates triggers
+ * only in the main process (in multi-main only on the leader), so per process
+ * is where a second loop can appear: two active workflows on one credential.
+ */
+const syncLoops = new Map<string, object>();
+
+/** True when `owner` now runs (or already ran) the loop of this account. */
+export function claimSyncLoop(key: string, owner: object): boolean {
+	const holder = syncLoops.get(key);
+	if (holder && holder !== owner) return false;
+	syncLoops.set(key, owner);
+	return true;
+}
+
+export function releaseSyncLoop(key: string, owner: object): void {
+	if (syncLoops.get(key) === owner) syncLoops.delete(key);
 }
 
 function newClient(data: ICredentialDataDecryptedObject, ctx: RequestContext, logger?: Logger): WeChatClient {
@@ -85,8 +111,11 @@ export async function clientForExecution(ctx: RequestContext, logger?: Logger): 
 	const fork = (c: WeChatClient) => c.fork({ transport: new N8nTransport(ctx), clock: n8nClock, logger });
 	if (entry?.live && entry.client.session) return fork(entry.client);
 	if (!sessionJson) throw new NotLoggedInError(NOT_LOGGED_IN_MESSAGE);
-	if (entry && entry.client.session?.tokens.sid === sidOf(sessionJson)) {
-		adoptStoredSkey(entry.client, sessionJson);
+	const stored = tokensOf(sessionJson);
+	if (entry?.client.session && entry.client.session.tokens.sid === stored.sid) {
+		// The process running the trigger (queue mode: main) writes a refreshed SKey into the
+		// credential; a client cached here before that would be refused with the old one.
+		entry.client.session.refreshSkey(stored.skey);
 		if (Date.now() - entry.client.contactsLoadedAt > CONTACTS_MAX_AGE_MS) await fork(entry.client).loadContacts();
 		return fork(entry.client);
 	}
@@ -105,21 +134,6 @@ export async function clientForExecution(ctx: RequestContext, logger?: Logger): 
 		restoring.set(key, pending);
 	}
 	return fork(await pending);
-}
-
-/**
- * Only webwxsync hands out a new SKey, and only the process running the trigger
- * calls it; it writes the new one into the credential. A cached client here with
- * the same sid takes that SKey over instead of failing with 1101 and restoring.
- */
-function adoptStoredSkey(client: WeChatClient, sessionJson: string): void {
-	let skey: unknown;
-	try {
-		skey = (JSON.parse(sessionJson) as { tokens?: { skey?: unknown } }).tokens?.skey;
-	} catch {
-		return;
-	}
-	if (typeof skey === 'string') client.session?.refreshSkey(skey);
 }
 
 /** Why a stored session could not be used, as the error a user can act on. */
@@ -147,6 +161,7 @@ export function resetAccounts(): void {
 	entries.clear();
 	restoring.clear();
 	pendingLogins.clear();
+	syncLoops.clear();
 }
 
 /** QR logins started by the action node that still wait for the phone, by account. */

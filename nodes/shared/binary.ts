@@ -51,6 +51,10 @@ export function binaryStream(source: AsyncIterable<Uint8Array>, onAbandon?: () =
 			listeners[event] = (listeners[event] ?? []).filter((f) => f !== fn);
 			return wrapper;
 		},
+		// n8n 2.x reads streams for its database/in-memory modes with on/once and detaches with `off`.
+		off(event: string, fn: Listener) {
+			return wrapper.removeListener(event, fn);
+		},
 		destroy() {
 			onAbandon?.();
 		},

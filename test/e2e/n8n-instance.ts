@@ -198,13 +198,15 @@ export class N8nInstance {
 		return (Array.isArray(data) ? data[0] : data).data;
 	}
 
-	async start(timeoutMs = 120000): Promise<void> {
+	/** `n8n start` by default; queue mode also runs `n8n worker` (ready when it says so). */
+	async start(timeoutMs = 120000, command: { args: string[]; ready: string } = { args: ['start'], ready: 'Editor is now accessible' }): Promise<void> {
 		const log = openSync(this.logFile, 'a');
-		this.proc = spawn(n8nBin(this.line), ['start'], { env: this.env(), stdio: ['ignore', log, log], detached: false });
+		const readyBefore = this.logText().split(command.ready).length - 1;
+		this.proc = spawn(n8nBin(this.line), command.args, { env: this.env(), stdio: ['ignore', log, log], detached: false });
 		const t0 = Date.now();
 		while (Date.now() - t0 < timeoutMs) {
 			if (this.proc.exitCode !== null) throw new Error(`n8n exited early:\n${this.tail(40)}`);
-			if (this.logText().includes('Editor is now accessible')) return;
+			if (this.logText().split(command.ready).length - 1 > readyBefore) return;
 			await sleep(250);
 		}
 		throw new Error(`n8n did not start within ${timeoutMs} ms:\n${this.tail(40)}`);
@@ -218,6 +220,16 @@ export class N8nInstance {
 		const killer = setTimeout(() => p.kill('SIGKILL'), 20000);
 		await done;
 		clearTimeout(killer);
+		this.proc = null;
+	}
+
+	/** Ends the process without letting it shut down (a crashed machine). */
+	async kill(): Promise<void> {
+		const p = this.proc;
+		if (!p || p.exitCode !== null) return;
+		const done = new Promise((r) => p.once('exit', r));
+		p.kill('SIGKILL');
+		await done;
 		this.proc = null;
 	}
 

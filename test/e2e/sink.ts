@@ -21,6 +21,8 @@ export class Sink {
 	readonly received: Received[] = [];
 	private server: Server | null = null;
 	private readonly fixtures = new Map<string, { bytes: Buffer; type: string }>();
+	/** Answer this path only after so many ms (keeps executions in flight). */
+	readonly delays = new Map<string, number>();
 	port = 0;
 
 	get origin(): string {
@@ -57,8 +59,13 @@ export class Sink {
 					entry.sha256 = createHash('sha256').update(body).digest('hex');
 				}
 				this.received.push(entry);
-				res.writeHead(200, { 'content-type': 'application/json' });
-				res.end('{"ok":true}');
+				const answer = () => {
+					res.writeHead(200, { 'content-type': 'application/json' });
+					res.end('{"ok":true}');
+				};
+				const delay = this.delays.get(url.pathname);
+				if (delay) setTimeout(answer, delay);
+				else answer();
 			});
 		});
 		await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));

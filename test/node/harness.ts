@@ -148,15 +148,22 @@ export interface TriggerRun {
 	items(output: number): INodeExecutionData[];
 	waitForItems(output: number, count: number, timeoutMs?: number): Promise<INodeExecutionData[]>;
 	/** Resolves the donePromise of emit `index` (finishRuns: 'manually'). */
-	finishRun(index: number, status?: 'success' | 'error'): void;
+	finishRun(index: number, status?: 'success' | 'error' | 'crashed' | 'lost'): void;
 	logger: RecordingLogger;
 }
 
 let workflowCounter = 0;
 
-function fakeRun(mode: WorkflowExecuteMode, status: 'success' | 'error'): IRun {
+/**
+ * A finished run: `error` = a node failed (it has run data), `lost` = n8n gave the
+ * execution up without a node result (queue mode: a job that stalled too often),
+ * `crashed` = n8n's crash recovery marked it.
+ */
+function fakeRun(mode: WorkflowExecuteMode, status: 'success' | 'error' | 'crashed' | 'lost'): IRun {
 	const data = createRunExecutionData({});
-	if (status === 'error') (data.resultData as { error?: unknown }).error = { message: 'The workflow failed', name: 'WorkflowError' };
+	if (status !== 'success') (data.resultData as { error?: unknown }).error = { message: 'The workflow failed', name: 'WorkflowError' };
+	if (status === 'error') data.resultData.runData = { 'HTTP Request': [{ startTime: 0, executionTime: 1, executionIndex: 0, source: [], executionStatus: 'error' }] };
+	if (status === 'lost') return { data, finished: false, mode, startedAt: new Date(), stoppedAt: new Date(), status: 'error' };
 	return { data, finished: status === 'success', mode, startedAt: new Date(), stoppedAt: new Date(), status };
 }
 

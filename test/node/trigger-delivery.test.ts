@@ -119,6 +119,50 @@ describe('after the workflow finished (at least once)', () => {
 	});
 });
 
+describe('after the workflow finished: a crashed run (queue mode, the worker died)', () => {
+	it('hands the batch over again, and advances once a run of it finished', async () => {
+		const credential = await loggedIn();
+		const run = await start({ options: { advanceSyncPosition: 'afterFinish' } }, { credential, finishRuns: 'manually' });
+		await waitFor(() => requestsTo(sim, 'synccheck') > 0, 5000, 'first synccheck');
+		const m1 = sim.inject({ from: 'Alice', type: 'text', text: 'one' }).msgId;
+		await run.waitForItems(0, 1);
+		const batches = () => run.emits.filter((e) => e.data[0].length);
+		run.finishRun(run.emits.indexOf(batches()[0]), 'crashed');
+		await run.waitForItems(0, 2);
+		expect(ids(run)).toEqual([m1, m1]);
+		expect(parseSession(run.staticData().session).seen).not.toContain(m1);
+		expect(run.logger.messages('warn').some((m) => m.includes('crashed'))).toBe(true);
+
+		run.finishRun(run.emits.indexOf(batches()[1]), 'success');
+		await waitFor(() => parseSession(run.staticData().session).seen.includes(m1), 5000, 'advanced after the second run');
+		const m2 = sim.inject({ from: 'Bob', type: 'text', text: 'two' }).msgId;
+		await run.waitForItems(0, 3);
+		expect(ids(run)).toEqual([m1, m1, m2]);
+	});
+
+	it('a run n8n gave up without any node result (a job that stalled too often) is handed over again too', async () => {
+		const credential = await loggedIn();
+		const run = await start({ options: { advanceSyncPosition: 'afterFinish' } }, { credential, finishRuns: 'manually' });
+		await waitFor(() => requestsTo(sim, 'synccheck') > 0, 5000, 'first synccheck');
+		const m1 = sim.inject({ from: 'Alice', type: 'text', text: 'one' }).msgId;
+		await run.waitForItems(0, 1);
+		run.finishRun(run.emits.findIndex((e) => e.data[0].length), 'lost');
+		await run.waitForItems(0, 2);
+		expect(ids(run)).toEqual([m1, m1]);
+	});
+
+	it('an ordinary failed run is not repeated', async () => {
+		const credential = await loggedIn();
+		const run = await start({ options: { advanceSyncPosition: 'afterFinish' } }, { credential, finishRuns: 'manually' });
+		await waitFor(() => requestsTo(sim, 'synccheck') > 0, 5000, 'first synccheck');
+		const m1 = sim.inject({ from: 'Alice', type: 'text', text: 'one' }).msgId;
+		await run.waitForItems(0, 1);
+		run.finishRun(run.emits.findIndex((e) => e.data[0].length), 'error');
+		await waitFor(() => parseSession(run.staticData().session).seen.includes(m1), 5000, 'advanced after the failed run');
+		expect(ids(run)).toEqual([m1]);
+	});
+});
+
 describe('media', () => {
 	it('downloads media as binary data whose bytes match the simulator (image, file, voice)', async () => {
 		const credential = await loggedIn();

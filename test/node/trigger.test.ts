@@ -218,6 +218,48 @@ describe('running', () => {
 		await waitFor(() => run!.credentialWrites.some((w) => parseSession(w.data.session).tokens.skey === sim.session()?.skey), 5000, 'new skey stored');
 	});
 
+	it('logged out by a login in another process (stored in the credential): continues with that session, no new login', async () => {
+		sim = await startNodeSim();
+		const credential = makeCredential(storedSessionData(sim, await sessionJson(sim)));
+		run = await runTrigger({}, { credential });
+		await waitFor(() => requestsTo(sim, 'synccheck') > 0, 5000, 'first synccheck');
+		// A worker's Session → Log In: the new session ends ours, and n8n stores it in the credential.
+		const elsewhere = await sessionJson(sim);
+		run.credentials.add({ ...credential, data: { ...credential.data, session: elsewhere } });
+		await waitFor(() => events(run!.items(1)).includes('loggedOut'), 8000, 'loggedOut');
+		await waitFor(() => run!.logger.messages('info').some((m) => m.includes('another login')), 8000, 'the handover');
+		const injected = sim.inject({ from: 'Dave', type: 'text', text: 'to the new session' });
+		await run.waitForItems(0, 1);
+		expect(run.items(0)[0].json.id).toBe(injected.msgId);
+		expect(events(run.items(1))).not.toContain('pushSent');
+		expect(events(run.items(1))).not.toContain('qr');
+		expect(sim.session()?.sid).toBe(parseSession(elsewhere).tokens.sid);
+	});
+
+	it('two active workflows on one credential: one sync loop; the second takes over when the first stops', async () => {
+		sim = await startNodeSim();
+		const credential = makeCredential(storedSessionData(sim, await sessionJson(sim)));
+		run = await runTrigger({}, { credential });
+		await waitFor(() => requestsTo(sim, 'synccheck') > 0, 5000, 'first synccheck');
+		const second = await runTrigger({}, { credential });
+		try {
+			await waitFor(() => second.logger.messages('warn').some((m) => m.includes('another active workflow')), 5000, 'the waiting notice');
+			const first = sim.inject({ from: 'Alice', type: 'text', text: 'for the first' });
+			await run.waitForItems(0, 1);
+			for (let i = 0; i < 10; i++) {
+				expect(sim.inFlight().filter((r) => r.endpoint === 'synccheck').length).toBeLessThanOrEqual(1);
+				await sleep(100);
+			}
+			expect(run.items(0).map((i) => i.json.id)).toEqual([first.msgId]);
+			expect(second.items(0)).toEqual([]);
+			await run.closeFunction();
+			const next = sim.inject({ from: 'Bob', type: 'text', text: 'for the second' });
+			await waitFor(() => second.items(0).some((i) => i.json.id === next.msgId), 12000, 'the second workflow to take over');
+		} finally {
+			await second.closeFunction();
+		}
+	});
+
 	it('transient failures are retried inside the loop (warning only), without loss', async () => {
 		sim = await startNodeSim();
 		const credential = makeCredential(storedSessionData(sim, await sessionJson(sim)));
