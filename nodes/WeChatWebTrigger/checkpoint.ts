@@ -5,17 +5,9 @@
  * which makes "position saved" and "item handed over" one step.
  */
 import type { IDataObject } from 'n8n-workflow';
+import { sessionTokens } from '../shared/credential-data';
 
 export const STATIC_SESSION_KEY = 'session';
-
-export function sidOf(json: string | undefined | null): string {
-	if (!json) return '';
-	try {
-		return String((JSON.parse(json) as { tokens?: { sid?: unknown } }).tokens?.sid ?? '');
-	} catch {
-		return '';
-	}
-}
 
 export function storedSession(staticData: IDataObject): string {
 	const value = staticData[STATIC_SESSION_KEY];
@@ -30,7 +22,7 @@ export function storedSession(staticData: IDataObject): string {
  */
 export function startingSession(staticData: IDataObject, credentialSession: string): { json: string; source: 'staticData' | 'credential' | 'none' } {
 	const fromStatic = storedSession(staticData);
-	if (fromStatic && (!credentialSession || sidOf(fromStatic) === sidOf(credentialSession))) return { json: fromStatic, source: 'staticData' };
+	if (fromStatic && (!credentialSession || sessionTokens(fromStatic).sid === sessionTokens(credentialSession).sid)) return { json: fromStatic, source: 'staticData' };
 	if (credentialSession) return { json: credentialSession, source: 'credential' };
 	return { json: '', source: 'none' };
 }

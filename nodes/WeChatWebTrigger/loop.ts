@@ -12,12 +12,12 @@ import { LoginCancelledError, LoginTimeoutError } from '../../lib/wechat/login';
 import type { Session } from '../../lib/wechat/session';
 import type { WeChatMessage } from '../../lib/wechat/types';
 import { accountKey, claimSyncLoop, registerLiveClient, releaseSyncLoop, triggerClient, unregisterLiveClient } from '../shared/accounts';
-import { CREDENTIAL_TYPE, sessionForCredential } from '../shared/credential-data';
+import { CREDENTIAL_TYPE, sessionForCredential, sessionTokens } from '../shared/credential-data';
 import { deferred } from '../shared/deferred';
 import { toNodeError } from '../shared/errors';
 import { messageJson } from '../shared/items';
 import { n8nClock } from '../shared/n8n-runtime';
-import { saveSession, sidOf, startingSession } from './checkpoint';
+import { saveSession, startingSession } from './checkpoint';
 import type { TriggerSettings } from './filters';
 import { messageFilter, readSettings } from './filters';
 import type { AccountRef } from './login-events';
@@ -53,17 +53,6 @@ export const MANUAL_LOGIN_GRACE_MS = 5 * 60_000;
 type Attempt = { ok: true; how: 'restored' | 'login' } | { ok: false; error: unknown };
 type Drained = { kind: 'ended' } | { kind: 'loggedOut'; error: LoggedOutError } | { kind: 'failed'; error: unknown };
 
-/**
- * A run n8n gave up rather than ran: marked crashed by its crash recovery, or
- * failed without any node result (queue mode, n8n 2.x: the dead worker's job
- * "stalled more than maxStalledCount"). A node's own failure has run data.
- */
-function lostRun(run: IRun | undefined): boolean {
-	if (!run) return false;
-	if (run.status === 'crashed') return true;
-	return run.status === 'error' && Object.keys(run.data?.resultData?.runData ?? {}).length === 0;
-}
-
 export class TriggerLoop {
 	private readonly controller = new AbortController();
 	private readonly signal = this.controller.signal;
@@ -98,7 +87,7 @@ export class TriggerLoop {
 	static async create(ctx: ITriggerFunctions): Promise<TriggerLoop> {
 		const settings = readSettings(ctx);
 		const { client, transport, sessionJson } = await triggerClient(ctx, ctx.logger);
-		const sessionTransport = new SessionTransport(transport, () => client.session, sidOf(sessionJson));
+		const sessionTransport = new SessionTransport(transport, () => client.session, sessionTokens(sessionJson).sid);
 		client.http.rebind(sessionTransport);
 		const staticData = ctx.getWorkflowStaticData('node');
 		const start = startingSession(staticData, sessionJson);
@@ -225,7 +214,7 @@ export class TriggerLoop {
 			} catch {
 				return false;
 			}
-			if (!stored || sidOf(stored) === previous?.tokens.sid) continue;
+			if (!stored || sessionTokens(stored).sid === previous?.tokens.sid) continue;
 			const attempt = await this.attempt(async () => {
 				await this.client.restore(stored, { signal: this.signal });
 				return 'restored';
@@ -461,7 +450,7 @@ export class TriggerLoop {
 				resolve(this.signal.aborted ? 'closed' : outcome);
 			};
 			run.then(
-				(result) => settle(lostRun(result) ? 'crashed' : runFailed(result) ? 'failed' : 'succeeded'),
+				(result) => settle(outcomeOf(result)),
 				() => settle('failed'),
 			);
 		});
@@ -520,7 +509,15 @@ export class TriggerLoop {
 	}
 }
 
-function runFailed(run: IRun | undefined): boolean {
-	if (!run) return false;
-	return !!run.data?.resultData?.error || run.status === 'error' || run.status === 'crashed';
+/**
+ * How n8n ended a run. Crashed: n8n gave it up rather than ran it — marked
+ * crashed by its crash recovery, or failed without any node result (queue mode,
+ * n8n 2.x: the dead worker's job "stalled more than maxStalledCount"). Failed: a
+ * node's own error (it has run data).
+ */
+function outcomeOf(run: IRun | undefined): 'succeeded' | 'failed' | 'crashed' {
+	if (!run) return 'succeeded';
+	if (run.status === 'crashed') return 'crashed';
+	if (run.status === 'error' && Object.keys(run.data?.resultData?.runData ?? {}).length === 0) return 'crashed';
+	return run.status === 'error' || run.data?.resultData?.error ? 'failed' : 'succeeded';
 }

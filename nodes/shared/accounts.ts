@@ -9,7 +9,7 @@ import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 import { WeChatClient } from '../../lib/wechat/client';
 import { InvalidInputError, LoggedOutError, NotLoggedInError, WeChatError } from '../../lib/wechat/errors';
 import type { Logger } from '../../lib/wechat/http';
-import { accountSettings, CREDENTIAL_TYPE, NOT_LOGGED_IN_MESSAGE, sessionForCredential } from './credential-data';
+import { accountSettings, CREDENTIAL_TYPE, NOT_LOGGED_IN_MESSAGE, sessionForCredential, sessionTokens } from './credential-data';
 import { deferred } from './deferred';
 import type { RequestContext } from './n8n-runtime';
 import { SessionTransport } from './session-transport';
@@ -50,19 +50,6 @@ export function forgetClient(key: string, client?: WeChatClient): void {
 export function liveClient(key: string): WeChatClient | undefined {
 	const entry = entries.get(key);
 	return entry?.live ? entry.client : undefined;
-}
-
-function tokensOf(json: string): { sid: string; skey: string } {
-	try {
-		const tokens = (JSON.parse(json) as { tokens?: { sid?: unknown; skey?: unknown } }).tokens;
-		return { sid: String(tokens?.sid ?? ''), skey: String(tokens?.skey ?? '') };
-	} catch {
-		return { sid: '', skey: '' };
-	}
-}
-
-function sidOf(json: string): string {
-	return tokensOf(json).sid;
 }
 
 /**
@@ -111,7 +98,7 @@ export async function clientForExecution(ctx: RequestContext, logger?: Logger): 
 	const fork = (c: WeChatClient) => c.fork({ transport: new N8nTransport(ctx), clock: n8nClock, logger });
 	if (entry?.live && entry.client.session) return fork(entry.client);
 	if (!sessionJson) throw new NotLoggedInError(NOT_LOGGED_IN_MESSAGE);
-	const stored = tokensOf(sessionJson);
+	const stored = sessionTokens(sessionJson);
 	if (entry?.client.session && entry.client.session.tokens.sid === stored.sid) {
 		// The process running the trigger (queue mode: main) writes a refreshed SKey into the
 		// credential; a client cached here before that would be refused with the old one.
@@ -189,7 +176,7 @@ export async function startQrLogin(ctx: RequestContext, logger?: Logger): Promis
 		);
 	}
 	const { client, transport, sessionJson } = await triggerClient(ctx, logger);
-	client.http.rebind(new SessionTransport(transport, () => client.session, sidOf(sessionJson)));
+	client.http.rebind(new SessionTransport(transport, () => client.session, sessionTokens(sessionJson).sid));
 	const first = deferred<{ uuid: string; url: string }>();
 	// One QR, no push login: nobody would see a second QR or know to look at the phone.
 	const login = client.login({

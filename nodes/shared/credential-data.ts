@@ -26,6 +26,17 @@ function loginTimeOf(json: string): number {
 	}
 }
 
+/** sid and SKey of a serialized session ('' when unreadable): enough to tell sessions and refreshes apart. */
+export function sessionTokens(json: string | undefined | null): { sid: string; skey: string } {
+	if (!json) return { sid: '', skey: '' };
+	try {
+		const tokens = (JSON.parse(json) as { tokens?: { sid?: unknown; skey?: unknown } }).tokens;
+		return { sid: String(tokens?.sid ?? ''), skey: String(tokens?.skey ?? '') };
+	} catch {
+		return { sid: '', skey: '' };
+	}
+}
+
 /**
  * The session to use: the stored one (written by n8n after a login in a node)
  * or the one pasted from the command line, whichever logged in last.
