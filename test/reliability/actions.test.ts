@@ -11,11 +11,7 @@ import type { Phone } from '../node/action-fixtures';
 import { credentialFor, rl, run, runError, startPhone, stopN8nTimers } from '../node/action-fixtures';
 import { simTime } from './sim-time';
 
-jest.mock('../../nodes/shared/n8n-runtime', () => {
-	const actual = jest.requireActual('../../nodes/shared/n8n-runtime');
-	const { simTime: clock } = jest.requireActual('./sim-time');
-	return { ...actual, n8nClock: clock };
-});
+jest.mock('../../nodes/shared/n8n-runtime', () => jest.requireActual('./trigger-fixture').runtimeInSimulatedTime());
 
 jest.setTimeout(30000);
 

@@ -10,38 +10,27 @@
 import type { INodeExecutionData } from 'n8n-workflow';
 import type { Simulator } from '../simulator/api';
 import type { StoredCredential, TriggerRun } from '../node/harness';
-import { makeCredential, runTrigger, waitFor } from '../node/harness';
-import { credentialData, events, requestsTo, sessionJson, sleep, startNodeSim, storedSessionData } from '../node/harness/wechat';
+import { makeCredential, waitFor } from '../node/harness';
+import type { startNodeSim } from '../node/harness/wechat';
+import { credentialData, events, requestsTo, sleep } from '../node/harness/wechat';
+import { cleanUp, loggedIn as loggedInFixture, simulator, startTrigger } from './trigger-fixture';
 import { simTime } from './sim-time';
 
-jest.mock('../../nodes/shared/n8n-runtime', () => {
-	const actual = jest.requireActual('../../nodes/shared/n8n-runtime');
-	const { simTime: clock } = jest.requireActual('./sim-time');
-	return { ...actual, n8nClock: clock };
-});
+jest.mock('../../nodes/shared/n8n-runtime', () => jest.requireActual('./trigger-fixture').runtimeInSimulatedTime());
 
 jest.setTimeout(60000);
 
 let sim: Simulator;
-let runs: TriggerRun[] = [];
 
-afterEach(async () => {
-	for (const r of runs) await r.closeFunction();
-	runs = [];
-	await sim?.close();
-	simTime.reset();
-});
+afterEach(cleanUp);
 
 async function loggedIn(options: Parameters<typeof startNodeSim>[0] = {}): Promise<StoredCredential> {
-	sim = await startNodeSim(options);
-	return makeCredential(storedSessionData(sim, await sessionJson(sim)));
+	const ready = await loggedInFixture(options);
+	sim = ready.sim;
+	return ready.credential;
 }
 
-async function start(credential: StoredCredential, parameters: Record<string, unknown> = {}, options: Parameters<typeof runTrigger>[1] = {}): Promise<TriggerRun> {
-	const run = await runTrigger(parameters, { credential, ...options });
-	runs.push(run);
-	return run;
-}
+const start = startTrigger;
 
 const idsOf = (items: INodeExecutionData[]) => items.map((i) => String(i.json.id));
 const burst = (n: number) => Array.from({ length: n }, (_, i) => ({ from: ['Alice', 'Bob', 'Carol'][i % 3], type: 'text' as const, text: `burst ${i}` }));
@@ -181,7 +170,7 @@ describe('deactivation', () => {
 	});
 
 	it('during a login poll: the held login poll is abandoned and no QR round follows', async () => {
-		sim = await startNodeSim({ loginHoldMs: 20000 });
+		sim = await simulator({ loginHoldMs: 20000 });
 		const baseline = timers();
 		const run = await start(makeCredential(credentialData(sim)));
 		await waitFor(() => events(run.items(1)).includes('qr'), 10000, 'QR event');

@@ -16,15 +16,14 @@ import { parseSession, requestsTo, sessionJson, startNodeSim, storedSessionData 
 import { feed } from './soak-feed';
 
 jest.mock('../../nodes/shared/n8n-runtime', () => {
-	const actual = jest.requireActual('../../nodes/shared/n8n-runtime');
-	const { simTime } = jest.requireActual('./sim-time');
+	const runtime = jest.requireActual('./trigger-fixture').runtimeInSimulatedTime();
 	const { feedAnswer } = jest.requireActual('./soak-feed');
-	class FeedingTransport extends actual.N8nTransport {
+	class FeedingTransport extends runtime.N8nTransport {
 		async request(req: HttpRequest) {
 			return feedAnswer(req) ?? (await super.request(req));
 		}
 	}
-	return { ...actual, n8nClock: simTime, N8nTransport: FeedingTransport };
+	return { ...runtime, N8nTransport: FeedingTransport };
 });
 
 const TOTAL = Number(process.env.SOAK_TOTAL) || (process.env.SOAK === '1' ? 1_000_000 : 200_000);

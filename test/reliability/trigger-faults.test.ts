@@ -8,36 +8,29 @@
  */
 import type { Endpoint, FaultKind, Simulator } from '../simulator/api';
 import type { StoredCredential, TriggerRun } from '../node/harness';
-import { makeCredential, runTrigger, waitFor } from '../node/harness';
-import { credentialData, events, requestsTo, sessionJson, sleep, startNodeSim, storedSessionData } from '../node/harness/wechat';
+import { makeCredential, waitFor } from '../node/harness';
+import type { startNodeSim } from '../node/harness/wechat';
+import { credentialData, events, requestsTo, sleep } from '../node/harness/wechat';
 import { simTime } from './sim-time';
+import { cleanUp, loggedIn as loggedInFixture, simulator, startTrigger } from './trigger-fixture';
 
-jest.mock('../../nodes/shared/n8n-runtime', () => {
-	const actual = jest.requireActual('../../nodes/shared/n8n-runtime');
-	const { simTime: clock } = jest.requireActual('./sim-time');
-	return { ...actual, n8nClock: clock };
-});
+jest.mock('../../nodes/shared/n8n-runtime', () => jest.requireActual('./trigger-fixture').runtimeInSimulatedTime());
 
 jest.setTimeout(30000);
 
 let sim: Simulator;
-let runs: TriggerRun[] = [];
 
-afterEach(async () => {
-	for (const r of runs) await r.closeFunction();
-	runs = [];
-	await sim?.close();
-	simTime.reset();
-});
+afterEach(cleanUp);
 
 async function loggedIn(options: Parameters<typeof startNodeSim>[0] = {}): Promise<StoredCredential> {
-	sim = await startNodeSim(options);
-	return makeCredential(storedSessionData(sim, await sessionJson(sim)));
+	const ready = await loggedInFixture(options);
+	sim = ready.sim;
+	return ready.credential;
 }
 
-async function start(credential: StoredCredential, parameters: Record<string, unknown> = {}, options: Parameters<typeof runTrigger>[1] = {}): Promise<TriggerRun> {
-	const run = await runTrigger(parameters, { credential, ...options });
-	runs.push(run);
+/** The trigger, once its first long poll is out. */
+async function start(credential: StoredCredential, parameters: Record<string, unknown> = {}, options: Parameters<typeof startTrigger>[2] = {}): Promise<TriggerRun> {
+	const run = await startTrigger(credential, parameters, options);
 	await waitFor(() => requestsTo(sim, 'synccheck') > 0, 5000, 'first synccheck');
 	return run;
 }
@@ -158,10 +151,8 @@ describe('logouts and refusals', () => {
 	});
 
 	it('login refused with 1203: one loginRefused event, then the trigger stays idle — no retries at all', async () => {
-		sim = await startNodeSim({ account: { refused: 'ret1203' } });
-		const credential = makeCredential(credentialData(sim));
-		const run = await runTrigger({}, { credential });
-		runs.push(run);
+		sim = await simulator({ account: { refused: 'ret1203' } });
+		const run = await startTrigger(makeCredential(credentialData(sim)));
 		const login = await sim.waitForPendingLogin(10000);
 		sim.scan(login.uuid);
 		sim.confirm(login.uuid);
