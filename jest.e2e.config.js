@@ -1,4 +1,4 @@
-/** End-to-end suites: a real n8n process (see test/e2e/n8n-instance.ts). */
+/** End-to-end suites: a real n8n process (see sandbox/launcher/n8n-instance.ts). */
 /** @type {import('jest').Config} */
 module.exports = {
 	preset: 'ts-jest',

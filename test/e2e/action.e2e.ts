@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import type { Simulator } from '../simulator/api';
 import { loginWithPhone, makeClient, startSim } from '../helpers/sim-client';
-import { ensureN8n, installPackage, N8nInstance, packPackage, RUNTIME, type N8nLine } from './n8n-instance';
+import { ensureN8n, installPackage, N8nInstance, packPackage, RUNTIME, type N8nLine } from '../../sandbox/launcher/n8n-instance';
 import { Sink } from './sink';
 import { code, CRED, getFile, manual, node, postBinary, rl, T, workflow } from './workflows';
 
@@ -37,7 +37,7 @@ describe.each(LINES)('n8n line %s: action node and credential', (line) => {
 		await loginWithPhone(client, sim);
 		sessionJson = client.toJSON();
 		n8n = new N8nInstance({ line, port: line === '1' ? 5691 : 5692 });
-		installPackage(n8n.userFolder, packPackage(path.join(RUNTIME, 'pack')));
+		installPackage(n8n.userFolder, await packPackage(path.join(RUNTIME, 'pack')));
 		await n8n.importCredentials([
 			{
 				...CRED.weChatWebApi,

@@ -6,10 +6,11 @@
  */
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { launchChromium } from './browser';
 import type { Simulator } from '../simulator/api';
 import { loginWithPhone, makeClient, startSim } from '../helpers/sim-client';
-import { ensureN8n, installPackage, N8nInstance, OWNER, packPackage, ROOT, RUNTIME, type N8nLine } from './n8n-instance';
+import { ensureN8n, installPackage, N8nInstance, OWNER, packPackage, ROOT, RUNTIME, type N8nLine } from '../../sandbox/launcher/n8n-instance';
 import { CRED, node, rl, T, workflow } from './workflows';
 
 const LINES = (process.env.N8N_E2E_LINES ?? '1,2').split(',').map((s) => s.trim()) as N8nLine[];
@@ -27,7 +28,7 @@ describe.each(LINES)('n8n line %s: editor', (line) => {
 		const client = makeClient(sim);
 		await loginWithPhone(client, sim);
 		n8n = new N8nInstance({ line, port: line === '1' ? 5697 : 5698 });
-		installPackage(n8n.userFolder, packPackage(path.join(RUNTIME, 'pack')));
+		installPackage(n8n.userFolder, await packPackage(path.join(RUNTIME, 'pack')));
 		await n8n.importCredentials([
 			{ ...CRED.weChatWebApi, type: 'weChatWebApi', data: { loginMode: 'desktop', originOverride: sim.origin, session: client.toJSON(), sessionImport: '', sessionRevision: '1' } },
 		]);
@@ -52,11 +53,7 @@ describe.each(LINES)('n8n line %s: editor', (line) => {
 	});
 
 	it('renders both nodes with their icons and without parameter issues, canvas and panels', async () => {
-		const browser = await chromium.launch({
-			executablePath: '/usr/bin/chromium',
-			headless: true,
-			args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
-		});
+		const browser = await launchChromium();
 		try {
 			const page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
 			await page.goto(`${n8n.baseUrl}/signin`, { waitUntil: 'domcontentloaded' });

@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createConnection } from 'node:net';
-import { sleep } from './n8n-instance';
+import { sleep } from '../../sandbox/launcher/n8n-instance';
 
 export class Redis {
 	private proc: ChildProcess | null = null;

@@ -16,7 +16,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Simulator } from '../simulator/api';
 import { loginWithPhone, makeClient, startSim } from '../helpers/sim-client';
-import { ensureN8n, installPackage, N8nInstance, packPackage, RUNTIME, sleep, type N8nLine } from './n8n-instance';
+import { ensureN8n, installPackage, N8nInstance, packPackage, RUNTIME, sleep, type N8nLine } from '../../sandbox/launcher/n8n-instance';
 import { queueEnv, Redis, startedExecutions } from './queue-mode';
 import { Sink } from './sink';
 import { code, CRED, node, postBinary, rl, T, workflow } from './workflows';
@@ -136,7 +136,7 @@ describe.each(LINES)('n8n line %s in queue mode: main + worker', (line) => {
 		workerEnv = { ...env, QUEUE_HEALTH_CHECK_PORT: String(ports.health) };
 		worker = new N8nInstance({ line, port: ports.worker, env: workerEnv });
 		folders.push(main, worker);
-		tgz = packPackage(path.join(RUNTIME, 'pack'));
+		tgz = await packPackage(path.join(RUNTIME, 'pack'));
 		installPackage(main.userFolder, tgz);
 		installPackage(worker.userFolder, tgz);
 		await main.importCredentials([

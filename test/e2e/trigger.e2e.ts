@@ -9,7 +9,7 @@
 import * as path from 'node:path';
 import type { Simulator } from '../simulator/api';
 import { startSim } from '../helpers/sim-client';
-import { ensureN8n, installPackage, N8nInstance, packPackage, RUNTIME, sleep, type N8nLine } from './n8n-instance';
+import { ensureN8n, installPackage, N8nInstance, packPackage, RUNTIME, sleep, type N8nLine } from '../../sandbox/launcher/n8n-instance';
 import { Sink } from './sink';
 import { CRED, node, T, workflow } from './workflows';
 
@@ -68,7 +68,7 @@ describe.each(LINES)('n8n line %s: trigger', (line) => {
 		sink = new Sink();
 		await sink.start();
 		n8n = new N8nInstance({ line, port: line === '1' ? 5693 : 5694 });
-		installPackage(n8n.userFolder, packPackage(path.join(RUNTIME, 'pack')));
+		installPackage(n8n.userFolder, await packPackage(path.join(RUNTIME, 'pack')));
 		await n8n.importCredentials([
 			{
 				...CRED.weChatWebApi,

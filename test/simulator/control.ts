@@ -48,6 +48,12 @@ export function control(ctx: SimContext, ex: Exchange): void {
 			if (!item) return fail(404, `no media for ${msgId}`);
 			return ok({ msgId, kind: item.kind, size: item.size, unavailable: item.unavailable, sha256: ctx.media.sha256(msgId) });
 		}
+		if (method === 'GET' && name.startsWith('upload/')) {
+			// What the client uploaded, for the phone page's thumbnails: images only, never sniffed.
+			const upload = ctx.uploadsByMediaId.get(decodeURIComponent(name.slice('upload/'.length)));
+			if (!upload || !/^image\/(png|jpeg|gif|webp)$/.test(upload.record.mimeType)) return fail(404, 'no uploaded image with that MediaId');
+			return ex.send(200, { 'Content-Type': upload.record.mimeType, 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-store' }, upload.bytes);
+		}
 		const action = POST[name];
 		if (!action) return fail(404, `unknown control ${method} ${name}`);
 		if (method !== 'POST') return fail(405, `use POST for ${name}`);

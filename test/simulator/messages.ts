@@ -22,6 +22,8 @@ export interface InjectInfo {
 	isGroup: boolean;
 	type: InjectSpec['type'];
 	text?: string;
+	/** A file's name, or a link's or card's title (the phone page shows it). */
+	fileName?: string;
 	createTime: number;
 }
 
@@ -142,7 +144,8 @@ export class Injector {
 			fromMe: parties.fromMe,
 			isGroup: parties.isGroup,
 			type: spec.type,
-			text: spec.type === 'text' ? spec.text : undefined,
+			text: spec.type === 'text' || spec.type === 'system' ? spec.text : undefined,
+			fileName: spec.type === 'file' ? spec.fileName : spec.type === 'link' || spec.type === 'music' || spec.type === 'miniProgram' ? spec.title : spec.type === 'card' ? spec.nickName : spec.type === 'location' ? spec.label : undefined,
 			createTime,
 		});
 		this.ctx.log.append({ kind: 'msg', msgId, render });

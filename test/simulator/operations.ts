@@ -8,6 +8,7 @@ import type { ContactSpec } from './api';
 import type { SimContext } from './context';
 import type { Session } from './sessions';
 import { newSkey } from './sessions';
+import { conversations } from './conversations';
 import { pendingLogins } from './phone';
 
 function requireSession(ctx: SimContext): Session {
@@ -102,5 +103,6 @@ export function stateSummary(ctx: SimContext): Record<string, unknown> {
 						: undefined,
 			})),
 		sent: ctx.sent,
+		messages: conversations(ctx),
 	};
 }

@@ -6,34 +6,33 @@
  * `npm start` and by the end-to-end tests.
  */
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { cleanEnv, commandLine, LaunchError, lastLines, runOrFail } from './commands';
+import { explain } from './remedies';
+import { lineEnv, n8nBin, ROOT, RUNTIME, VERSIONS, type N8nLine } from './runtime';
 
-export const ROOT = path.resolve(__dirname, '../..');
-export const RUNTIME = path.join(ROOT, '.n8n-runtime');
-export type N8nLine = '1' | '2';
-export const VERSIONS: Record<N8nLine, string> = { '1': '1.123.81', '2': '2.41.1' };
+export { n8nBin, ROOT, RUNTIME, VERSIONS, type N8nLine };
 export const PACKAGE_NAME = 'n8n-nodes-wechat-web';
 export const OWNER = { email: 'owner@wechat-sandbox.local', password: 'Sandbox1234!', firstName: 'Sandbox', lastName: 'Owner' };
 
-export function n8nBin(line: N8nLine): string {
-	return path.join(RUNTIME, `n8n-${VERSIONS[line]}`, 'node_modules', '.bin', 'n8n');
+/**
+ * Makes the pinned n8n of this line usable (installs, checks, heals: runtime.ts),
+ * synchronously for the test suites' beforeAll.
+ */
+export function ensureN8n(line: N8nLine): void {
+	execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'install.ts'), line], { cwd: ROOT, stdio: 'inherit', env: cleanEnv() });
 }
 
-/** Installs the pinned n8n (once) with scripts/install-n8n.sh. */
-export function ensureN8n(line: N8nLine, log: (s: string) => void = () => {}): void {
-	if (existsSync(n8nBin(line))) return;
-	log(`Installing n8n ${VERSIONS[line]} (first run only, several minutes)…`);
-	execFileSync('bash', [path.join(ROOT, 'scripts/install-n8n.sh'), line], { stdio: 'inherit' });
-}
-
-/** Builds and packs the package; returns the tgz path. */
-export function packPackage(outDir: string): string {
-	execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+/** Builds and packs the package; resolves with the tgz path. */
+export async function packPackage(outDir: string): Promise<string> {
+	await runOrFail('Building the package', 'npm', ['run', 'build', '--silent'], { cwd: ROOT, env: cleanEnv() });
 	mkdirSync(outDir, { recursive: true });
-	const out = execFileSync('npm', ['pack', '--silent', '--pack-destination', outDir], { cwd: ROOT, encoding: 'utf8' });
-	return path.join(outDir, out.trim().split('\n').pop() as string);
+	const out = await runOrFail('Packing the package', 'npm', ['pack', '--silent', '--pack-destination', outDir], { cwd: ROOT, env: cleanEnv() });
+	const name = out.trim().split('\n').filter((l) => l.endsWith('.tgz')).pop();
+	if (!name) throw new LaunchError('npm pack named no package file', 'run `npm pack` by hand to see why', 'npm pack', lastLines(out));
+	return path.join(outDir, name);
 }
 
 /** Untars the package into <userFolder>/.n8n/nodes like n8n's GUI installer (peer/dev deps dropped). */
@@ -85,7 +84,7 @@ export class N8nInstance {
 
 	env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 		const env: NodeJS.ProcessEnv = {
-			...process.env,
+			...lineEnv(this.line),
 			// Jest sets NODE_ENV=test, which silences n8n's logger (and with it `execute --rawOutput`).
 			NODE_ENV: 'production',
 			N8N_USER_FOLDER: this.userFolder,
@@ -122,8 +121,6 @@ export class N8nInstance {
 			env.N8N_DISABLED_MODULES = 'mcp-registry';
 			env.N8N_UNVERIFIED_PACKAGES_ENABLED = 'true';
 			env.N8N_RUNNERS_BROKER_PORT = String(this.port + 1000);
-			const node24 = path.join(RUNTIME, 'node24', 'node_modules', 'node', 'bin');
-			env.PATH = `${node24}:${env.PATH ?? ''}`;
 		}
 		return env;
 	}
@@ -138,25 +135,34 @@ export class N8nInstance {
 		if (this.line === '2') env.N8N_RUNNERS_BROKER_PORT = String(this.port + 1500 + Math.floor(Math.random() * 300));
 		return new Promise((resolve, reject) => {
 			execFile(n8nBin(this.line), args, { env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-				if (err) reject(Object.assign(err, { stdout, stderr }));
-				else resolve(stdout);
+				if (!err) return resolve(stdout);
+				// Never a bare "Command failed": the command, n8n's own last lines, a remedy.
+				const output = `${stdout}\n${stderr}`;
+				const failure = new LaunchError(`n8n ${args[0]} failed (exit ${err.code ?? 'killed'})`, explain(output), commandLine('n8n', args), lastLines(output));
+				reject(Object.assign(failure, { stdout, stderr }));
 			});
 		});
 	}
 
 	async importCredentials(creds: unknown[]): Promise<void> {
 		const f = path.join(this.userFolder, `cred-${Date.now()}.json`);
-		writeFileSync(f, JSON.stringify(creds));
-		await this.cli(['import:credentials', `--input=${f}`]);
-		rmSync(f);
+		writeFileSync(f, JSON.stringify(creds), { mode: 0o600 });
+		try {
+			await this.cli(['import:credentials', `--input=${f}`]);
+		} finally {
+			rmSync(f, { force: true });
+		}
 	}
 
 	async importWorkflows(workflows: unknown[]): Promise<void> {
 		for (const wf of workflows) {
 			const f = path.join(this.userFolder, `wf-${Date.now()}-${Math.random().toString(36).slice(2)}.json`);
 			writeFileSync(f, JSON.stringify([wf]));
-			await this.cli(['import:workflow', `--input=${f}`]);
-			rmSync(f);
+			try {
+				await this.cli(['import:workflow', `--input=${f}`]);
+			} finally {
+				rmSync(f, { force: true });
+			}
 		}
 	}
 
@@ -202,22 +208,29 @@ export class N8nInstance {
 	async start(timeoutMs = 120000, command: { args: string[]; ready: string } = { args: ['start'], ready: 'Editor is now accessible' }): Promise<void> {
 		const log = openSync(this.logFile, 'a');
 		const readyBefore = this.logText().split(command.ready).length - 1;
-		this.proc = spawn(n8nBin(this.line), command.args, { env: this.env(), stdio: ['ignore', log, log], detached: false });
+		// Its own process group, so stopping it also stops the task runners it starts.
+		this.proc = spawn(n8nBin(this.line), command.args, { env: this.env(), stdio: ['ignore', log, log], detached: true });
+		closeSync(log);
+		const cmd = commandLine('n8n', command.args);
 		const t0 = Date.now();
 		while (Date.now() - t0 < timeoutMs) {
-			if (this.proc.exitCode !== null) throw new Error(`n8n exited early:\n${this.tail(40)}`);
+			if (this.proc.exitCode !== null || this.proc.signalCode !== null) {
+				const tail = this.tail(15);
+				throw new LaunchError(`n8n ${VERSIONS[this.line]} exited while starting (exit ${this.proc.exitCode ?? this.proc.signalCode})`, explain(tail, this.logFile), cmd, tail);
+			}
 			if (this.logText().split(command.ready).length - 1 > readyBefore) return;
 			await sleep(250);
 		}
-		throw new Error(`n8n did not start within ${timeoutMs} ms:\n${this.tail(40)}`);
+		await this.stop();
+		throw new LaunchError(`n8n ${VERSIONS[this.line]} did not start within ${Math.round(timeoutMs / 1000)} s`, explain(this.tail(15), this.logFile), cmd, this.tail(15));
 	}
 
 	async stop(): Promise<void> {
 		const p = this.proc;
 		if (!p || p.exitCode !== null) return;
 		const done = new Promise((r) => p.once('exit', r));
-		p.kill('SIGTERM');
-		const killer = setTimeout(() => p.kill('SIGKILL'), 20000);
+		signalGroup(p, 'SIGTERM');
+		const killer = setTimeout(() => signalGroup(p, 'SIGKILL'), 20000);
 		await done;
 		clearTimeout(killer);
 		this.proc = null;
@@ -228,7 +241,7 @@ export class N8nInstance {
 		const p = this.proc;
 		if (!p || p.exitCode !== null) return;
 		const done = new Promise((r) => p.once('exit', r));
-		p.kill('SIGKILL');
+		signalGroup(p, 'SIGKILL');
 		await done;
 		this.proc = null;
 	}
@@ -292,6 +305,33 @@ export class N8nInstance {
 	cleanup(): void {
 		rmSync(this.userFolder, { recursive: true, force: true });
 	}
+}
+
+/** Signals the process and everything in its group (n8n's task runners); the process alone if it has no group. */
+function signalGroup(p: ChildProcess, signal: NodeJS.Signals): void {
+	try {
+		if (p.pid) process.kill(-p.pid, signal);
+	} catch {
+		p.kill(signal);
+	}
+}
+
+/** Resolves when the URL answers HTTP 200 (n8n's /healthz, the sandbox page), else rejects after `timeoutMs`. */
+export async function waitFor200(url: string, timeoutMs: number): Promise<void> {
+	const t0 = Date.now();
+	let last = '';
+	while (Date.now() - t0 < timeoutMs) {
+		try {
+			const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
+			await res.arrayBuffer();
+			if (res.status === 200) return;
+			last = `HTTP ${res.status}`;
+		} catch (err) {
+			last = (err as Error).message;
+		}
+		await sleep(500);
+	}
+	throw new Error(`${url} did not answer 200 within ${Math.round(timeoutMs / 1000)} s (last: ${last})`);
 }
 
 export function sleep(ms: number): Promise<void> {

@@ -1,0 +1,77 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- the launcher runs under plain Node, outside n8n */
+/**
+ * One `npm start` per runtime folder: the running launcher writes its pid and
+ * URLs to `.n8n-runtime/npm-start.json`; a second one reads it and says where
+ * the first one is instead of failing on a busy port. A file whose pid is gone
+ * (a launcher that was killed) is stale and replaced.
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { LaunchError } from './commands';
+
+export interface RunningLauncher {
+	pid: number;
+	startedAt: string;
+	editorUrl?: string;
+	sandboxUrl?: string;
+}
+
+function alive(pid: number): boolean {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (err) {
+		return (err as NodeJS.ErrnoException).code === 'EPERM';
+	}
+}
+
+export class InstanceLock {
+	readonly file: string;
+
+	constructor(runtimeDir: string) {
+		this.file = path.join(runtimeDir, 'npm-start.json');
+	}
+
+	/** The launcher already running on this runtime folder, if any. */
+	running(): RunningLauncher | null {
+		if (!existsSync(this.file)) return null;
+		try {
+			const info = JSON.parse(readFileSync(this.file, 'utf8')) as RunningLauncher;
+			if (Number.isInteger(info.pid) && info.pid !== process.pid && alive(info.pid)) return info;
+		} catch {
+			// Unreadable: treated as stale.
+		}
+		return null;
+	}
+
+	/** Takes the lock or throws a LaunchError that says where the running launcher is. */
+	acquire(): void {
+		const other = this.running();
+		if (other) {
+			const where = [other.editorUrl && `n8n editor ${other.editorUrl}`, other.sandboxUrl && `sandbox ${other.sandboxUrl}`].filter(Boolean).join(', ');
+			throw new LaunchError(
+				`npm start is already running here (pid ${other.pid}, since ${other.startedAt})${where ? `: ${where}` : ', still starting'}`,
+				`use that one, or stop it first (Ctrl-C in its terminal, or \`kill ${other.pid}\`) and run \`npm start\` again`,
+			);
+		}
+		mkdirSync(path.dirname(this.file), { recursive: true });
+		this.write({ pid: process.pid, startedAt: new Date().toISOString() });
+	}
+
+	update(urls: { editorUrl: string; sandboxUrl?: string }): void {
+		this.write({ ...(JSON.parse(readFileSync(this.file, 'utf8')) as RunningLauncher), ...urls });
+	}
+
+	release(): void {
+		try {
+			const info = JSON.parse(readFileSync(this.file, 'utf8')) as RunningLauncher;
+			if (info.pid === process.pid) rmSync(this.file, { force: true });
+		} catch {
+			// Already gone.
+		}
+	}
+
+	private write(info: RunningLauncher): void {
+		writeFileSync(this.file, JSON.stringify(info, null, 2));
+	}
+}

@@ -1,0 +1,240 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-dangerous-functions -- test code runs under plain Node */
+/**
+ * The launcher itself, through `npm start` as a user types it (so npm hands it the
+ * project's .npmrc, ignore-scripts=true included, as it does for a user), on a
+ * copy of a working runtime, never the one the other suites use:
+ *   (a) the Node 24 binary deleted → reinstalled; both URLs answer 200, the echo
+ *       workflow answers a message typed on the phone, Ctrl-C leaves nothing running;
+ *   (b) sqlite3 replaced by a module built for Node 20's ABI → rebuilt; same checks,
+ *       and a second `npm start` meanwhile says where the first one is;
+ *   (c) the n8n port held by another program → the port, the holder and N8N_PORT named.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ensureN8n, ROOT, RUNTIME, sleep, VERSIONS } from '../../sandbox/launcher/n8n-instance';
+import { launchChromium } from './browser';
+import { n8nDir, nodeBinDir } from '../../sandbox/launcher/runtime';
+
+const N8N_PORT = 5741;
+const SANDBOX_PORT = 8841;
+const COPY = path.join(ROOT, '.e2e', 'launcher-runtime');
+const SHOTS = path.join(ROOT, '.e2e', 'screenshots');
+
+let launches = 0;
+
+interface Launch {
+	proc: ChildProcess;
+	output: () => string;
+	exited: Promise<number | null>;
+}
+
+/** `npm start` in its own process group, as a terminal runs it; environment as a user has it. */
+function npmStart(args: string[] = []): Launch {
+	let out = '';
+	const env: NodeJS.ProcessEnv = { ...process.env, WECHAT_RUNTIME_DIR: COPY, N8N_PORT: String(N8N_PORT), WECHAT_SANDBOX_PORT: String(SANDBOX_PORT) };
+	for (const k of Object.keys(env)) if (/^npm_/i.test(k)) delete env[k];
+	delete env.NODE_ENV;
+	const proc = spawn('npm', ['start', ...(args.length ? ['--', ...args] : [])], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+	proc.stdout?.on('data', (b: Buffer) => (out += b.toString('utf8')));
+	proc.stderr?.on('data', (b: Buffer) => (out += b.toString('utf8')));
+	// What a person saw, kept for whoever reads a failed CI run.
+	const logFile = path.join(ROOT, '.e2e', `npm-start-${++launches}.log`);
+	const exited = new Promise<number | null>((resolve) =>
+		proc.on('close', (code) => {
+			writeFileSync(logFile, out);
+			resolve(code);
+		}),
+	);
+	return { proc, output: () => out, exited };
+}
+
+async function waitForOutput(l: Launch, pattern: RegExp, timeoutMs: number): Promise<void> {
+	const t0 = Date.now();
+	let done = false;
+	void l.exited.then(() => (done = true));
+	while (Date.now() - t0 < timeoutMs) {
+		if (pattern.test(l.output())) return;
+		if (done) break;
+		await sleep(500);
+	}
+	throw new Error(`npm start did not print ${pattern} (exited: ${done}); its output:\n${l.output().slice(-4000)}`);
+}
+
+async function status(url: string): Promise<number> {
+	const res = await fetch(url);
+	await res.arrayBuffer();
+	return res.status;
+}
+
+/** Processes whose command line mentions the copied runtime (n8n, its task runners, the launcher). */
+function processesUsingCopy(): string[] {
+	const found: string[] = [];
+	for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+		try {
+			const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+			const env = readFileSync(`/proc/${pid}/environ`, 'utf8');
+			if (cmd.includes(COPY) || env.includes(`WECHAT_RUNTIME_DIR=${COPY}`)) found.push(`${pid}: ${cmd.slice(0, 120)}`);
+		} catch {
+			// Gone meanwhile.
+		}
+	}
+	return found;
+}
+
+/** Ctrl-C as a terminal sends it (to the whole foreground group), then: nothing left behind. */
+async function ctrlC(l: Launch): Promise<void> {
+	process.kill(-(l.proc.pid as number), 'SIGINT');
+	let timer: NodeJS.Timeout | undefined;
+	const code = await Promise.race([l.exited, new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), 60_000)))]);
+	clearTimeout(timer);
+	expect(code).not.toBe('timeout');
+	for (let i = 0; i < 20 && processesUsingCopy().length; i++) await sleep(500);
+	expect(processesUsingCopy()).toEqual([]);
+	await expect(status(`http://127.0.0.1:${N8N_PORT}/healthz`)).rejects.toThrow();
+	await expect(status(`http://127.0.0.1:${SANDBOX_PORT}/__sim/`)).rejects.toThrow();
+}
+
+async function simApi(p: string, body?: unknown): Promise<Record<string, unknown>> {
+	const res = await fetch(`http://127.0.0.1:${SANDBOX_PORT}/__sim/api/${p}`, {
+		method: body === undefined ? 'GET' : 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: body === undefined ? undefined : JSON.stringify(body),
+	});
+	return (await res.json()) as Record<string, unknown>;
+}
+
+/** Copies the working line-2 runtime: Node whole, n8n hard-linked except the native modules the test changes. */
+function copyRuntime(): void {
+	rmSync(COPY, { recursive: true, force: true });
+	mkdirSync(COPY, { recursive: true });
+	const src = (p: string) => path.join(RUNTIME, p);
+	cpSync(src('node24'), path.join(COPY, 'node24'), { recursive: true, verbatimSymlinks: true });
+	const n8n = `n8n-${VERSIONS['2']}`;
+	execFileSync('cp', ['-al', src(n8n), path.join(COPY, n8n)]);
+	for (const mod of ['sqlite3', 'isolated-vm']) {
+		const rel = path.join(n8n, 'node_modules', mod);
+		rmSync(path.join(COPY, rel), { recursive: true, force: true });
+		cpSync(src(rel), path.join(COPY, rel), { recursive: true, verbatimSymlinks: true });
+	}
+}
+
+/** A native module built for this Node 20 (NODE_MODULE_VERSION 115), from test/e2e/fixtures/abi-probe. */
+function buildNode20Module(): string {
+	const dir = path.join(os.tmpdir(), `abi-probe-${process.pid}`);
+	rmSync(dir, { recursive: true, force: true });
+	cpSync(path.join(__dirname, 'fixtures', 'abi-probe'), dir, { recursive: true });
+	const env = { ...process.env };
+	for (const k of Object.keys(env)) if (/^npm_/i.test(k)) delete env[k];
+	execFileSync('npm', ['rebuild', '--ignore-scripts=false'], { cwd: dir, env, stdio: 'pipe' });
+	return path.join(dir, 'build', 'Release', 'abi_probe.node');
+}
+
+describe('npm start on a damaged runtime', () => {
+	let blocker: Server | undefined;
+
+	beforeAll(() => {
+		ensureN8n('2');
+		copyRuntime();
+	}, 10 * 60 * 1000);
+
+	afterAll(async () => {
+		blocker?.close();
+		rmSync(COPY, { recursive: true, force: true });
+	});
+
+	it('(a) reinstalls a deleted Node 24 binary, then serves the editor and a working sandbox; Ctrl-C leaves nothing', async () => {
+		const bin = path.join(nodeBinDir('2').replace(RUNTIME, COPY), 'node');
+		rmSync(bin);
+		expect(existsSync(bin)).toBe(false);
+
+		const l = npmStart();
+		await waitForOutput(l, /Ready in/, 8 * 60 * 1000);
+		const out = l.output();
+		expect(out).toMatch(/Node 24 is not installed/);
+		expect(out).toMatch(/✓ installing Node 24\.\d+\.\d+ \(\d/);
+		expect(out).toMatch(/✓ starting n8n 2\.41\.1 \(\d/);
+		expect(out).not.toMatch(/Command failed/);
+		expect(execFileSync(bin, ['--version'], { encoding: 'utf8' })).toMatch(/^v24\./);
+		expect(await status(`http://127.0.0.1:${N8N_PORT}/`)).toBe(200);
+		expect(await status(`http://127.0.0.1:${SANDBOX_PORT}/__sim/`)).toBe(200);
+
+		// The first minute a user has, in a real browser on the phone page: Scan, then
+		// Confirm, write to a chat, and the echo workflow's answer appears in that chat.
+		let waiting = false;
+		for (let i = 0; i < 60 && !waiting; i++) {
+			const st = (await simApi('state')) as { pendingLogins: Array<{ state: string }> };
+			waiting = st.pendingLogins.some((p) => p.state === 'waiting');
+			if (!waiting) await sleep(1000);
+		}
+		expect(waiting).toBe(true);
+		const browser = await launchChromium();
+		try {
+			const page = await (await browser.newContext({ viewport: { width: 1100, height: 700 } })).newPage();
+			await page.goto(`http://127.0.0.1:${SANDBOX_PORT}/__sim/`);
+			const scan = page.locator('#login button', { hasText: 'Scan' });
+			const confirm = page.locator('#login button', { hasText: 'Confirm' });
+			await scan.waitFor();
+			expect(await scan.isEnabled()).toBe(true);
+			expect(await confirm.isEnabled()).toBe(false);
+			await scan.click();
+			// After the scan the phone asks for the confirmation, and only then.
+			await page.waitForFunction(() => Array.from(document.querySelectorAll<HTMLButtonElement>('#login button')).some((b) => b.textContent === 'Confirm' && !b.disabled));
+			expect(await scan.isEnabled()).toBe(false);
+			await confirm.click();
+			await page.locator('#status', { hasText: 'logged in' }).waitFor({ timeout: 60_000 });
+			await page.locator('#chats li', { hasText: 'Ali' }).first().click();
+			const text = '你好，n8n！明天下午三点开会。';
+			await page.locator('#text').fill(text);
+			await page.locator('#send').click();
+			await page.locator('.row.in .bubble', { hasText: text }).waitFor({ timeout: 10_000 });
+			await page.locator('.row.out .bubble', { hasText: `You said: ${text}` }).waitFor({ timeout: 60_000 });
+			mkdirSync(SHOTS, { recursive: true });
+			await page.screenshot({ path: path.join(SHOTS, 'sandbox-phone.png') });
+		} finally {
+			await browser.close();
+		}
+		await ctrlC(l);
+	}, 12 * 60 * 1000);
+
+	it('(b) rebuilds a sqlite3 built for the wrong Node ABI; a second npm start says where the first one is', async () => {
+		const planted = path.join(n8nDir('2').replace(RUNTIME, COPY), 'node_modules', 'sqlite3', 'build', 'Release', 'node_sqlite3.node');
+		rmSync(planted);
+		cpSync(buildNode20Module(), planted);
+		// The plant is what it claims: under Node 24 it does not load, for its ABI.
+		const probe = execFileSync(process.execPath, ['-e', `process.env.WECHAT_RUNTIME_DIR=${JSON.stringify(COPY)};require('ts-node/register/transpile-only');require(${JSON.stringify(path.join(ROOT, 'sandbox/launcher/runtime'))}).checkNative('2','sqlite3').then(r=>console.log(r))`], { cwd: ROOT, encoding: 'utf8' });
+		expect(probe).toMatch(/sqlite3 does not load under Node 24.*NODE_MODULE_VERSION 115/);
+
+		const l = npmStart();
+		await waitForOutput(l, /Ready in/, 10 * 60 * 1000);
+		const out = l.output();
+		expect(out).toMatch(/sqlite3 does not load under Node 24/);
+		expect(out).toMatch(/✓ building sqlite3 for Node 24/);
+		expect(await status(`http://127.0.0.1:${N8N_PORT}/`)).toBe(200);
+		expect(await status(`http://127.0.0.1:${SANDBOX_PORT}/__sim/`)).toBe(200);
+
+		const second = npmStart();
+		const code = await second.exited;
+		expect(code).not.toBe(0);
+		expect(second.output()).toMatch(new RegExp(`already running here \\(pid \\d+.*http://127\\.0\\.0\\.1:${N8N_PORT}/`));
+		expect(second.output()).not.toMatch(/EADDRINUSE|Command failed/);
+		// The second one stopped nothing of the first.
+		expect(await status(`http://127.0.0.1:${N8N_PORT}/healthz`)).toBe(200);
+		await ctrlC(l);
+	}, 15 * 60 * 1000);
+
+	it('(c) explains a port held by another program: which port, which program, the setting that moves it', async () => {
+		blocker = createServer(() => undefined);
+		await new Promise<void>((resolve) => (blocker as Server).listen(N8N_PORT, '127.0.0.1', resolve));
+		const l = npmStart(['--check']);
+		const code = await l.exited;
+		const out = l.output();
+		expect(code).not.toBe(0);
+		expect(out).toMatch(new RegExp(`Port ${N8N_PORT} \\(the n8n editor\\) is already in use by another program \\(pid ${process.pid}`));
+		expect(out).toMatch(/what to do: stop that program, or choose another port: N8N_PORT=\d+ npm start/);
+		expect(out).not.toMatch(/Command failed|EADDRINUSE|at .*\.ts:\d+/);
+		expect(processesUsingCopy()).toEqual([]);
+	}, 5 * 60 * 1000);
+});
