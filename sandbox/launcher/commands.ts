@@ -2,8 +2,8 @@
 /**
  * Running the launcher's install and check commands: a clean environment (npm
  * hands `npm start` its whole configuration, `.npmrc`'s ignore-scripts=true
- * included, as npm_config_* variables; a child npm must not inherit them), the
- * output kept in a log file and its tail kept for the error a person reads.
+ * included, as npm_config_* variables; a child npm must not inherit that one),
+ * the output kept in a log file and its tail kept for the error a person reads.
  */
 import { spawn } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
@@ -31,10 +31,16 @@ export class LaunchError extends Error {
 	}
 }
 
-/** process.env without what npm adds for a script (npm_config_*, npm_package_*, npm_lifecycle_*…). */
+/**
+ * process.env without what npm adds for a script: its lifecycle and package
+ * variables, and the project-level settings that would change what a child npm
+ * does in another folder (ignore-scripts above all). Every other npm_config_*
+ * stays, so a registry, proxy or cache the user chose still applies.
+ */
 export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
 	const env: NodeJS.ProcessEnv = {};
-	for (const [k, v] of Object.entries(process.env)) if (!/^npm_/i.test(k) && k !== 'INIT_CWD') env[k] = v;
+	const dropped = /^(npm_lifecycle_|npm_package_|npm_config_(ignore_scripts|local_prefix|global|loglevel)$|npm_command$|npm_execpath$|npm_node_execpath$|INIT_CWD$)/i;
+	for (const [k, v] of Object.entries(process.env)) if (!dropped.test(k)) env[k] = v;
 	for (const [k, v] of Object.entries(extra)) {
 		if (v === undefined) delete env[k];
 		else env[k] = v;
@@ -105,4 +111,33 @@ export async function runOrFail(what: string, cmd: string, args: string[], opts:
 	const res = await run(cmd, args, opts);
 	if (res.code === 0) return res.output;
 	throw new LaunchError(`${what} failed (exit ${res.code ?? 'killed'})`, explain(res.output, opts.logFile), commandLine(cmd, args), lastLines(res.output));
+}
+
+/** Sends a signal to a process group (a process started detached leads its own); false when it is gone. */
+export function signalGroup(pid: number, signal: NodeJS.Signals): boolean {
+	try {
+		process.kill(-pid, signal);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+/** Whether a process with this pid exists (one of another user's counts too). */
+export function alive(pid: number): boolean {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (err) {
+		return (err as NodeJS.ErrnoException).code === 'EPERM';
+	}
+}
+
+/** SIGTERM to a process group, SIGKILL after 20 s; resolves when its leader is gone. */
+export async function stopProcessGroup(pid: number): Promise<void> {
+	signalGroup(pid, 'SIGTERM');
+	for (let i = 0; i < 80 && alive(pid); i++) {
+		if (i === 40) signalGroup(pid, 'SIGKILL');
+		await new Promise((r) => setTimeout(r, 500));
+	}
 }

@@ -7,28 +7,21 @@
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { LaunchError } from './commands';
+import { alive, LaunchError } from './commands';
 
 export interface RunningLauncher {
 	pid: number;
 	startedAt: string;
 	editorUrl?: string;
 	sandboxUrl?: string;
-}
-
-function alive(pid: number): boolean {
-	try {
-		process.kill(pid, 0);
-		return true;
-	} catch (err) {
-		return (err as NodeJS.ErrnoException).code === 'EPERM';
-	}
+	/** n8n's pid (its process group), so an n8n left behind by a killed launcher can be stopped. */
+	n8nPid?: number;
 }
 
 export class InstanceLock {
 	readonly file: string;
 
-	constructor(runtimeDir: string) {
+	constructor(private readonly runtimeDir: string) {
 		this.file = path.join(runtimeDir, 'npm-start.json');
 	}
 
@@ -44,8 +37,11 @@ export class InstanceLock {
 		return null;
 	}
 
-	/** Takes the lock or throws a LaunchError that says where the running launcher is. */
-	acquire(): void {
+	/**
+	 * Takes the lock or throws a LaunchError that says where the running launcher is.
+	 * Returns the pid of an n8n a vanished launcher left running here, if any.
+	 */
+	acquire(): number | undefined {
 		const other = this.running();
 		if (other) {
 			const where = [other.editorUrl && `n8n editor ${other.editorUrl}`, other.sandboxUrl && `sandbox ${other.sandboxUrl}`].filter(Boolean).join(', ');
@@ -55,11 +51,28 @@ export class InstanceLock {
 			);
 		}
 		mkdirSync(path.dirname(this.file), { recursive: true });
+		const leftover = this.leftoverN8n();
 		this.write({ pid: process.pid, startedAt: new Date().toISOString() });
+		return leftover;
 	}
 
-	update(urls: { editorUrl: string; sandboxUrl?: string }): void {
-		this.write({ ...(JSON.parse(readFileSync(this.file, 'utf8')) as RunningLauncher), ...urls });
+	/**
+	 * An n8n started from this runtime by a launcher that is gone (killed with SIGKILL, a
+	 * closed terminal): its pid, when it still runs n8n from `runtimeDir`.
+	 */
+	private leftoverN8n(): number | undefined {
+		try {
+			const info = JSON.parse(readFileSync(this.file, 'utf8')) as RunningLauncher;
+			const pid = info.n8nPid;
+			if (!pid || !alive(pid)) return undefined;
+			return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(this.runtimeDir) ? pid : undefined;
+		} catch {
+			return undefined;
+		}
+	}
+
+	update(fields: Partial<RunningLauncher>): void {
+		this.write({ ...(JSON.parse(readFileSync(this.file, 'utf8')) as RunningLauncher), ...fields });
 	}
 
 	release(): void {

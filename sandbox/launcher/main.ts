@@ -13,7 +13,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { startSimulator } from '../../test/simulator';
 import type { Simulator } from '../../test/simulator/api';
-import { LaunchError, stopActiveCommands } from './commands';
+import { LaunchError, stopActiveCommands, stopProcessGroup } from './commands';
 import { InstanceLock } from './instance-lock';
 import { examples, installPackage, N8nInstance, OWNER, packPackage, waitFor200 } from './n8n-instance';
 import { requirePortsFree, type PortNeed } from './ports';
@@ -118,7 +118,11 @@ async function main(): Promise<void> {
 
 	try {
 		console.log(`npm start: n8n ${VERSIONS[o.line]} (Node ${LINES[o.line].nodeMajor}) with n8n-nodes-wechat-web${o.sandbox ? ' and the WeChat sandbox' : ''}; runtime in ${RUNTIME}`);
-		lock.acquire();
+		const leftover = lock.acquire();
+		if (leftover) {
+			progress.line(`  stopping the n8n an earlier npm start left running (pid ${leftover})`);
+			await stopProcessGroup(leftover);
+		}
 		await requirePortsFree(portsNeeded(o));
 		await ensureRuntime(o.line, progress);
 
@@ -135,11 +139,14 @@ async function main(): Promise<void> {
 			sim = await progress.phase('starting the WeChat sandbox', () => startSimulator({ port: o.sandboxPort }));
 			const instance = n8n;
 			const simulator = sim;
-			await progress.phase('importing the sandbox credential and example workflows', () => importSandbox(instance, simulator, imported, save));
+			if (imported.sandboxOrigin !== simulator.origin || !imported.workflows)
+				await progress.phase('importing the sandbox credential and example workflows', () => importSandbox(instance, simulator, imported, save));
 		}
 		const instance = n8n;
 		await progress.phase(`starting n8n ${VERSIONS[o.line]}`, async () => {
-			await instance.start(240_000);
+			const started = instance.start(240_000);
+			lock.update({ n8nPid: instance.pid });
+			await started;
 			await waitFor200(`${instance.baseUrl}/healthz`, 60_000);
 		});
 		if (!imported.owner) {

@@ -9,7 +9,7 @@ import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_pro
 import { existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { cleanEnv, commandLine, LaunchError, lastLines, runOrFail } from './commands';
+import { cleanEnv, commandLine, LaunchError, lastLines, runOrFail, signalGroup } from './commands';
 import { explain } from './remedies';
 import { lineEnv, n8nBin, ROOT, RUNTIME, VERSIONS, type N8nLine } from './runtime';
 
@@ -229,8 +229,8 @@ export class N8nInstance {
 		const p = this.proc;
 		if (!p || p.exitCode !== null) return;
 		const done = new Promise((r) => p.once('exit', r));
-		signalGroup(p, 'SIGTERM');
-		const killer = setTimeout(() => signalGroup(p, 'SIGKILL'), 20000);
+		signalProcess(p, 'SIGTERM');
+		const killer = setTimeout(() => signalProcess(p, 'SIGKILL'), 20000);
 		await done;
 		clearTimeout(killer);
 		this.proc = null;
@@ -241,9 +241,14 @@ export class N8nInstance {
 		const p = this.proc;
 		if (!p || p.exitCode !== null) return;
 		const done = new Promise((r) => p.once('exit', r));
-		signalGroup(p, 'SIGKILL');
+		signalProcess(p, 'SIGKILL');
 		await done;
 		this.proc = null;
+	}
+
+	/** The n8n process's pid (also its process group's id), once started. */
+	get pid(): number | undefined {
+		return this.proc?.pid;
 	}
 
 	get running(): boolean {
@@ -308,12 +313,8 @@ export class N8nInstance {
 }
 
 /** Signals the process and everything in its group (n8n's task runners); the process alone if it has no group. */
-function signalGroup(p: ChildProcess, signal: NodeJS.Signals): void {
-	try {
-		if (p.pid) process.kill(-p.pid, signal);
-	} catch {
-		p.kill(signal);
-	}
+function signalProcess(p: ChildProcess, signal: NodeJS.Signals): void {
+	if (!p.pid || !signalGroup(p.pid, signal)) p.kill(signal);
 }
 
 /** Resolves when the URL answers HTTP 200 (n8n's /healthz, the sandbox page), else rejects after `timeoutMs`. */

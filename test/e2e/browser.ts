@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test code runs under plain Node */
 /** Debian's headless Chromium through playwright-core, with this machine's closed network in mind. */
 import { chromium, type Browser } from 'playwright-core';
 

@@ -6,7 +6,8 @@
  *   (a) the Node 24 binary deleted → reinstalled; both URLs answer 200, the echo
  *       workflow answers a message typed on the phone, Ctrl-C leaves nothing running;
  *   (b) sqlite3 replaced by a module built for Node 20's ABI → rebuilt; same checks,
- *       and a second `npm start` meanwhile says where the first one is;
+ *       a second `npm start` meanwhile says where the first one is, and after the
+ *       launcher is killed outright the next `npm start` stops the n8n it left;
  *   (c) the n8n port held by another program → the port, the holder and N8N_PORT named.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -29,6 +30,28 @@ interface Launch {
 	proc: ChildProcess;
 	output: () => string;
 	exited: Promise<number | null>;
+	ended: () => boolean;
+}
+
+const launched: Launch[] = [];
+
+/** After a failed test: no launcher or n8n of it left to disturb the next one. */
+async function killLeftovers(): Promise<void> {
+	for (const l of launched.filter((x) => !x.ended())) {
+		try {
+			process.kill(-(l.proc.pid as number), 'SIGKILL');
+		} catch {
+			// Gone.
+		}
+		await l.exited;
+	}
+	try {
+		const { n8nPid } = JSON.parse(readFileSync(path.join(COPY, 'npm-start.json'), 'utf8')) as { n8nPid?: number };
+		if (n8nPid) process.kill(-n8nPid, 'SIGKILL');
+	} catch {
+		// No lock file, or that n8n is gone.
+	}
+	for (let i = 0; i < 20 && processesUsingCopy().length; i++) await sleep(500);
 }
 
 /** `npm start` in its own process group, as a terminal runs it; environment as a user has it. */
@@ -42,13 +65,17 @@ function npmStart(args: string[] = []): Launch {
 	proc.stderr?.on('data', (b: Buffer) => (out += b.toString('utf8')));
 	// What a person saw, kept for whoever reads a failed CI run.
 	const logFile = path.join(ROOT, '.e2e', `npm-start-${++launches}.log`);
+	let ended = false;
 	const exited = new Promise<number | null>((resolve) =>
 		proc.on('close', (code) => {
+			ended = true;
 			writeFileSync(logFile, out);
 			resolve(code);
 		}),
 	);
-	return { proc, output: () => out, exited };
+	const launch = { proc, output: () => out, exited, ended: () => ended };
+	launched.push(launch);
+	return launch;
 }
 
 async function waitForOutput(l: Launch, pattern: RegExp, timeoutMs: number): Promise<void> {
@@ -140,6 +167,8 @@ describe('npm start on a damaged runtime', () => {
 		copyRuntime();
 	}, 10 * 60 * 1000);
 
+	afterEach(killLeftovers, 60_000);
+
 	afterAll(async () => {
 		blocker?.close();
 		rmSync(COPY, { recursive: true, force: true });
@@ -184,7 +213,7 @@ describe('npm start on a damaged runtime', () => {
 			await page.waitForFunction(() => Array.from(document.querySelectorAll<HTMLButtonElement>('#login button')).some((b) => b.textContent === 'Confirm' && !b.disabled));
 			expect(await scan.isEnabled()).toBe(false);
 			await confirm.click();
-			await page.locator('#status', { hasText: 'logged in' }).waitFor({ timeout: 60_000 });
+			await page.locator('#status', { hasText: /· logged in/ }).waitFor({ timeout: 60_000 });
 			await page.locator('#chats li', { hasText: 'Ali' }).first().click();
 			const text = '你好，n8n！明天下午三点开会。';
 			await page.locator('#text').fill(text);
@@ -222,7 +251,18 @@ describe('npm start on a damaged runtime', () => {
 		expect(second.output()).not.toMatch(/EADDRINUSE|Command failed/);
 		// The second one stopped nothing of the first.
 		expect(await status(`http://127.0.0.1:${N8N_PORT}/healthz`)).toBe(200);
-		await ctrlC(l);
+
+		// A launcher killed outright leaves its n8n running; the next npm start stops that n8n itself.
+		const running = JSON.parse(readFileSync(path.join(COPY, 'npm-start.json'), 'utf8')) as { pid: number; n8nPid: number };
+		process.kill(running.pid, 'SIGKILL');
+		await l.exited;
+		expect(await status(`http://127.0.0.1:${N8N_PORT}/healthz`)).toBe(200);
+		const third = npmStart(['--check']);
+		expect(await third.exited).toBe(0);
+		expect(third.output()).toMatch(new RegExp(`stopping the n8n an earlier npm start left running \\(pid ${running.n8nPid}\\)`));
+		expect(third.output()).toMatch(/check: the n8n editor and the sandbox answered HTTP 200/);
+		for (let i = 0; i < 20 && processesUsingCopy().length; i++) await sleep(500);
+		expect(processesUsingCopy()).toEqual([]);
 	}, 15 * 60 * 1000);
 
 	it('(c) explains a port held by another program: which port, which program, the setting that moves it', async () => {

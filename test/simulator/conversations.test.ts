@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test code runs under plain Node */
 /**
  * The phone page's conversation view: `GET /__sim/api/state` lists each chat's
  * messages in both directions (written on the phone, sent by the client), media
