@@ -68,7 +68,7 @@ function installLog(): string {
 
 async function checkNode(line: N8nLine): Promise<string | null> {
 	const bin = path.join(nodeBinDir(line), 'node');
-	if (!existsSync(bin)) return `Node ${LINES[line].nodeMajor} is not installed (${bin} is missing)`;
+	if (!existsSync(bin)) return existsSync(path.dirname(bin)) ? `the Node ${LINES[line].nodeMajor} binary is missing (${bin})` : `Node ${LINES[line].nodeMajor} is not installed yet`;
 	const res = await run(bin, ['--version'], { env: cleanEnv(), timeoutMs: 30_000 });
 	const version = res.output.trim();
 	if (res.code !== 0) return `${bin} does not run: ${lastLines(res.output, 2)}`;

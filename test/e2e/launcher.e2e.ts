@@ -5,13 +5,14 @@
  * copy of a working runtime, never the one the other suites use:
  *   (a) the Node 24 binary deleted → reinstalled; both URLs answer 200, the echo
  *       workflow answers a message typed on the phone, Ctrl-C leaves nothing running;
- *   (b) sqlite3 replaced by a module built for Node 20's ABI → rebuilt; same checks,
+ *   (b) sqlite3 replaced by a module built for Node 20's ABI → without a compiler on PATH,
+ *       the cause and the remedy; with one, rebuilt; same checks,
  *       a second `npm start` meanwhile says where the first one is, and after the
  *       launcher is killed outright the next `npm start` stops the n8n it left;
  *   (c) the n8n port held by another program → the port, the holder and N8N_PORT named.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -55,9 +56,9 @@ async function killLeftovers(): Promise<void> {
 }
 
 /** `npm start` in its own process group, as a terminal runs it; environment as a user has it. */
-function npmStart(args: string[] = []): Launch {
+function npmStart(args: string[] = [], extraEnv: NodeJS.ProcessEnv = {}): Launch {
 	let out = '';
-	const env: NodeJS.ProcessEnv = { ...process.env, WECHAT_RUNTIME_DIR: COPY, N8N_PORT: String(N8N_PORT), WECHAT_SANDBOX_PORT: String(SANDBOX_PORT) };
+	const env: NodeJS.ProcessEnv = { ...process.env, WECHAT_RUNTIME_DIR: COPY, N8N_PORT: String(N8N_PORT), WECHAT_SANDBOX_PORT: String(SANDBOX_PORT), ...extraEnv };
 	for (const k of Object.keys(env)) if (/^npm_/i.test(k)) delete env[k];
 	delete env.NODE_ENV;
 	const proc = spawn('npm', ['start', ...(args.length ? ['--', ...args] : [])], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -148,6 +149,20 @@ function copyRuntime(): void {
 	}
 }
 
+/** PATH as it is, but /usr/bin seen through a folder of links without make and the C/C++ compilers. */
+function pathWithoutCompilers(): string {
+	const shim = path.join(os.tmpdir(), `no-compilers-${process.pid}`);
+	rmSync(shim, { recursive: true, force: true });
+	mkdirSync(shim);
+	const compiler = /^(g?make|cc|c\+\+|cpp|gcc|g\+\+|clang|x86_64-linux-gnu-(gcc|g\+\+|cpp|c\+\+))(-[\d.]+)?$/;
+	for (const name of readdirSync('/usr/bin')) if (!compiler.test(name)) symlinkSync(path.join('/usr/bin', name), path.join(shim, name));
+	return (process.env.PATH ?? '')
+		.split(':')
+		.map((d) => (d === '/usr/bin' ? shim : d))
+		.filter((d) => !['/bin', '/usr/local/bin'].includes(d) || !existsSync(path.join(d, 'make')))
+		.join(':');
+}
+
 /** A native module built for this Node 20 (NODE_MODULE_VERSION 115), from test/e2e/fixtures/abi-probe. */
 function buildNode20Module(): string {
 	const dir = path.join(os.tmpdir(), `abi-probe-${process.pid}`);
@@ -182,7 +197,7 @@ describe('npm start on a damaged runtime', () => {
 		const l = npmStart();
 		await waitForOutput(l, /Ready in/, 8 * 60 * 1000);
 		const out = l.output();
-		expect(out).toMatch(/Node 24 is not installed/);
+		expect(out).toMatch(/the Node 24 binary is missing \(.*launcher-runtime\/node24\/node_modules\/node\/bin\/node\)/);
 		expect(out).toMatch(/✓ installing Node 24\.\d+\.\d+ \(\d/);
 		expect(out).toMatch(/✓ starting n8n 2\.41\.1 \(\d/);
 		expect(out).not.toMatch(/Command failed/);
@@ -235,6 +250,15 @@ describe('npm start on a damaged runtime', () => {
 		// The plant is what it claims: under Node 24 it does not load, for its ABI.
 		const probe = execFileSync(process.execPath, ['-e', `process.env.WECHAT_RUNTIME_DIR=${JSON.stringify(COPY)};require('ts-node/register/transpile-only');require(${JSON.stringify(path.join(ROOT, 'sandbox/launcher/runtime'))}).checkNative('2','sqlite3').then(r=>console.log(r))`], { cwd: ROOT, encoding: 'utf8' });
 		expect(probe).toMatch(/sqlite3 does not load under Node 24.*NODE_MODULE_VERSION 115/);
+
+		// Without a compiler the repair cannot succeed: the launcher says why and what to do.
+		const noCompiler = npmStart(['--check'], { PATH: pathWithoutCompilers() });
+		expect(await noCompiler.exited).toBe(1);
+		expect(noCompiler.output()).toMatch(/✗ Building sqlite3 for Node 24 failed \(exit \d+\)\n {2}command: npm rebuild sqlite3 /);
+		expect(noCompiler.output()).toMatch(/what to do: .*apt-get install -y build-essential python3.*then run `npm start` again/);
+		expect(noCompiler.output()).not.toMatch(/Command failed/);
+		for (let i = 0; i < 20 && processesUsingCopy().length; i++) await sleep(500);
+		expect(processesUsingCopy()).toEqual([]);
 
 		const l = npmStart();
 		await waitForOutput(l, /Ready in/, 10 * 60 * 1000);

@@ -1,0 +1,145 @@
+/**
+ * The launcher's parts that need no n8n: the environment its npm commands get,
+ * the remedies it prints, the port check, the one-launcher lock and the phases.
+ * (`npm start` itself, end to end, is test/e2e/launcher.e2e.ts.)
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { cleanEnv, LaunchError, run, runOrFail } from '../../sandbox/launcher/commands';
+import { InstanceLock } from '../../sandbox/launcher/instance-lock';
+import { portFree, portHolder, requirePortsFree } from '../../sandbox/launcher/ports';
+import { Progress } from '../../sandbox/launcher/progress';
+import { explain } from '../../sandbox/launcher/remedies';
+
+describe('launcher: the environment of the npm commands it runs', () => {
+	const saved = { ...process.env };
+	afterEach(() => {
+		for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+		Object.assign(process.env, saved);
+	});
+
+	it("drops what `npm start` inherits from the project's .npmrc and npm's script variables, keeps the user's registry and cache", async () => {
+		Object.assign(process.env, {
+			npm_config_ignore_scripts: 'true',
+			npm_config_local_prefix: '/work/project',
+			npm_lifecycle_event: 'start',
+			npm_package_name: 'n8n-nodes-wechat-web',
+			INIT_CWD: '/work/project',
+			npm_config_registry: 'https://registry.example.test/',
+			npm_config_cache: '/tmp/a-cache',
+		});
+		const env = cleanEnv({ EXTRA: '1' });
+		expect(env.npm_config_ignore_scripts).toBeUndefined();
+		expect(env.npm_config_local_prefix).toBeUndefined();
+		expect(env.npm_lifecycle_event).toBeUndefined();
+		expect(env.npm_package_name).toBeUndefined();
+		expect(env.INIT_CWD).toBeUndefined();
+		expect(env.npm_config_registry).toBe('https://registry.example.test/');
+		expect(env.npm_config_cache).toBe('/tmp/a-cache');
+		expect(env.EXTRA).toBe('1');
+		// What a child npm then sees: ignore-scripts back at its default.
+		const res = await run('npm', ['config', 'get', 'ignore-scripts'], { cwd: os.tmpdir(), env: cleanEnv() });
+		expect(res.output.trim()).toBe('false');
+	}, 30_000);
+
+	it('a failing command becomes a LaunchError with the command, its last lines and a remedy; never a bare "Command failed"', async () => {
+		const err = await runOrFail('Building sqlite3 for Node 24', 'bash', ['-c', 'echo "gyp info it worked"; echo "gyp ERR! stack Error: not found: make" >&2; exit 1']).catch((e: unknown) => e);
+		expect(err).toBeInstanceOf(LaunchError);
+		const report = (err as LaunchError).report();
+		expect(report).toMatch(/^✗ Building sqlite3 for Node 24 failed \(exit 1\)/);
+		expect(report).toContain("command: bash -c 'echo");
+		expect(report).toContain('gyp ERR! stack Error: not found: make');
+		expect(report).toMatch(/what to do: .*build-essential python3/);
+		expect(report).not.toMatch(/Command failed/);
+	});
+});
+
+describe('launcher: remedies', () => {
+	it.each([
+		['gyp ERR! stack Error: not found: make', /no compiler was found.*apt-get install -y build-essential python3/],
+		['gyp ERR! find Python \ngyp ERR! configure error', /needs Python to build/],
+		["Error: The module '/x/node_sqlite3.node' was compiled against a different Node.js version using NODE_MODULE_VERSION 115", /did not build for this Node/],
+		['DriverPackageNotInstalledError: SQLite package has not been found installed', /sqlite3 is not usable/],
+		['Your Node.js version 20.20.2 is currently not supported by n8n', /delete \.n8n-runtime\/node24/],
+		['npm error code ECONNREFUSED\nnpm error request to https://registry.npmjs.org/n8n failed', /could not reach its registry/],
+		['npm error nospc ENOSPC: no space left on device', /disk is full/],
+		['Error: listen EADDRINUSE: address already in use 127.0.0.1:5678', /N8N_PORT=/],
+	])('%s', (output, remedy) => {
+		expect(explain(output)).toMatch(remedy);
+	});
+
+	it('names the log file when it recognises nothing', () => {
+		expect(explain('something nobody has seen', '/rt/logs/install.log')).toMatch(/\/rt\/logs\/install\.log/);
+	});
+});
+
+describe('launcher: ports', () => {
+	let server: Server;
+	let port: number;
+	beforeAll(async () => {
+		server = createServer();
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		port = (server.address() as { port: number }).port;
+	});
+	afterAll(() => server.close());
+
+	it('sees a held port, names its holder and the setting that moves it', async () => {
+		expect(await portFree(port)).toBe(false);
+		expect(portHolder(port)).toMatchObject({ pid: process.pid });
+		const err = await requirePortsFree([{ port, purpose: 'the n8n editor', setting: 'N8N_PORT' }]).catch((e: unknown) => e);
+		expect(err).toBeInstanceOf(LaunchError);
+		expect((err as LaunchError).what).toContain(`Port ${port} (the n8n editor) is already in use by another program (pid ${process.pid}`);
+		expect((err as LaunchError).remedy).toMatch(/^stop that program, or choose another port: N8N_PORT=\d+ npm start$/);
+		const suggested = Number(/N8N_PORT=(\d+)/.exec((err as LaunchError).remedy)?.[1]);
+		expect(suggested).not.toBe(port);
+		expect(await portFree(suggested)).toBe(true);
+	});
+});
+
+describe('launcher: one npm start per runtime folder', () => {
+	let dir: string;
+	beforeEach(() => (dir = mkdtempSync(path.join(os.tmpdir(), 'launcher-lock-'))));
+	afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+	it('a live launcher is named with its URLs; a dead one is replaced', () => {
+		const file = path.join(dir, 'npm-start.json');
+		// A launcher that is running (this test's parent process stands in for it).
+		writeFileSync(file, JSON.stringify({ pid: process.ppid, startedAt: 'then', editorUrl: 'http://127.0.0.1:5678/', sandboxUrl: 'http://127.0.0.1:8790/__sim/' }));
+		const lock = new InstanceLock(dir);
+		const err = (() => {
+			try {
+				lock.acquire();
+			} catch (e) {
+				return e;
+			}
+			return undefined;
+		})();
+		expect(err).toBeInstanceOf(LaunchError);
+		expect((err as LaunchError).what).toBe(`npm start is already running here (pid ${process.ppid}, since then): n8n editor http://127.0.0.1:5678/, sandbox http://127.0.0.1:8790/__sim/`);
+		expect((err as LaunchError).remedy).toContain(`kill ${process.ppid}`);
+
+		// A launcher that is gone: its file is stale and taken over.
+		writeFileSync(file, JSON.stringify({ pid: 2 ** 22 + 12345, startedAt: 'then' }));
+		expect(lock.acquire()).toBeUndefined();
+		expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ pid: process.pid });
+		lock.update({ editorUrl: 'http://127.0.0.1:5678/' });
+		expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ pid: process.pid, editorUrl: 'http://127.0.0.1:5678/' });
+		lock.release();
+		expect(() => readFileSync(file)).toThrow();
+	});
+});
+
+describe('launcher: phases', () => {
+	it('names each phase when it starts and when it ends, with its time; a failing phase does not claim success', async () => {
+		const lines: string[] = [];
+		const p = new Progress((l) => lines.push(l));
+		expect(await p.phase('building the package', async () => 42)).toBe(42);
+		await expect(p.phase('starting n8n 2.41.1', async () => Promise.reject(new Error('no')))).rejects.toThrow('no');
+		expect(lines[0]).toMatch(/^\[0:00\] ▸ building the package …$/);
+		expect(lines[1]).toMatch(/^\[0:00\] ✓ building the package \(0s\)$/);
+		expect(lines[2]).toMatch(/▸ starting n8n 2\.41\.1 …$/);
+		expect(lines).toHaveLength(3);
+	});
+});
