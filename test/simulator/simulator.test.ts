@@ -613,7 +613,7 @@ describe('control API and page', () => {
 		const bad = await fetch(sim.origin + '/__sim/api/inject', { method: 'POST', body: JSON.stringify({ type: 'text', from: 'Nobody', text: 'x' }) });
 		expect(bad.status).toBe(400);
 		const page = await fetch(sim.origin + '/__sim/');
-		expect(await page.text()).toContain('<title>WeChat Web simulator</title>');
+		expect(await page.text()).toContain('<title>WeChat sandbox — the phone</title>');
 		expect((await sync(sim, l)).AddMsgCount).toBe(1);
 	});
 });
