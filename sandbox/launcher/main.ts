@@ -9,7 +9,7 @@
  *   N8N_PORT=5678  WECHAT_SANDBOX_PORT=8790  WECHAT_RUNTIME_DIR=.n8n-runtime
  *   npm start -- --check   start, check that both URLs answer 200, stop (exit 0 when they did)
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { startSimulator } from '../../test/simulator';
 import type { Simulator } from '../../test/simulator/api';
@@ -130,7 +130,8 @@ async function main(): Promise<void> {
 		mkdirSync(userFolder, { recursive: true });
 		writeFileSync(path.join(userFolder, 'README.txt'), 'n8n user folder made by `npm start`; delete it to start over.\n');
 		const importedFile = path.join(userFolder, 'imported.json');
-		const imported = readImported(importedFile);
+		// A user folder whose database was deleted by hand starts over.
+		const imported = existsSync(path.join(userFolder, '.n8n', 'database.sqlite')) ? readImported(importedFile) : {};
 		const save = () => writeFileSync(importedFile, JSON.stringify(imported, null, 2));
 
 		await progress.phase('building the package', async () => installPackage(userFolder, await packPackage(path.join(RUNTIME, 'pack'))));
@@ -178,7 +179,7 @@ async function main(): Promise<void> {
 		console.log(`  Ready in ${duration(progress.elapsedMs)}. Ctrl-C stops n8n and the sandbox.`);
 
 		if (o.check) {
-			console.log('check: the n8n editor and the sandbox answered HTTP 200');
+			console.log(`check: the n8n editor${sandboxUrl ? ' and the sandbox' : ''} answered HTTP 200`);
 			await stop(0);
 			return;
 		}

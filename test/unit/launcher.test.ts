@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test code runs under plain Node */
 /**
  * The launcher's parts that need no n8n: the environment its npm commands get,
  * the remedies it prints, the port check, the one-launcher lock and the phases.
