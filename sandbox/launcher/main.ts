@@ -17,6 +17,7 @@ import { LaunchError, stopActiveCommands, stopProcessGroup } from './commands';
 import { InstanceLock } from './instance-lock';
 import { examples, installPackage, N8nInstance, OWNER, packPackage, waitFor200 } from './n8n-instance';
 import { requirePortsFree, type PortNeed } from './ports';
+import { userFolderSecrets } from './secrets';
 import { duration, Progress } from './progress';
 import { ensureRuntime, LINES, RUNTIME, VERSIONS, type N8nLine } from './runtime';
 
@@ -135,7 +136,10 @@ async function main(): Promise<void> {
 		const save = () => writeFileSync(importedFile, JSON.stringify(imported, null, 2));
 
 		await progress.phase('building the package', async () => installPackage(userFolder, await packPackage(path.join(RUNTIME, 'pack'))));
-		n8n = new N8nInstance({ line: o.line, port: o.port, userFolder, logLevel: 'info' });
+		// A real account's session is encrypted with a key of this user folder's own.
+		const secrets = o.sandbox ? undefined : userFolderSecrets(userFolder);
+		const owner = secrets ? { ...OWNER, password: secrets.ownerPassword } : OWNER;
+		n8n = new N8nInstance({ line: o.line, port: o.port, userFolder, logLevel: 'info', encryptionKey: secrets?.encryptionKey });
 		if (o.sandbox) {
 			sim = await progress.phase('starting the WeChat sandbox', () => startSimulator({ port: o.sandboxPort }));
 			const instance = n8n;
@@ -151,7 +155,8 @@ async function main(): Promise<void> {
 			await waitFor200(`${instance.baseUrl}/healthz`, 60_000);
 		});
 		if (!imported.owner) {
-			await instance.setupOwnerAndApiKey().then(
+			// The sandbox's owner gets an API key (handy for trying the public API); a real account's does not.
+			await instance.setupOwnerAndApiKey(owner, o.sandbox).then(
 				() => {
 					imported.owner = true;
 					save();
@@ -166,7 +171,7 @@ async function main(): Promise<void> {
 		lock.update({ editorUrl, sandboxUrl });
 
 		console.log('');
-		console.log(`  n8n editor:      ${editorUrl}   (owner ${OWNER.email} / ${OWNER.password})`);
+		console.log(`  n8n editor:      ${editorUrl}   (owner ${owner.email}, ${secrets ? `password in ${secrets.file}` : `password ${owner.password}`})`);
 		if (sandboxUrl) {
 			console.log(`  WeChat sandbox:  ${sandboxUrl}   (the phone: scan and confirm the login, then chat)`);
 			console.log('  The workflow "WeChat sandbox: echo bot" is active: on the phone page press Scan, then Confirm,');

@@ -49,10 +49,16 @@ export function installPackage(userFolder: string, tgz: string): void {
 	writeFileSync(path.join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { [PACKAGE_NAME]: pkg.version } }, null, 2));
 }
 
+/** The sandbox's throwaway key: every sandbox credential stays readable across restarts. */
+// eslint-disable-next-line @n8n/community-nodes/no-hardcoded-secrets
+const SANDBOX_ENCRYPTION_KEY = 'wechat-web-sandbox-key-0123456789';
+
 export interface InstanceOptions {
 	line: N8nLine;
 	port: number;
 	userFolder?: string;
+	/** n8n's credential encryption key; the fixed sandbox key when absent (never for a real account). */
+	encryptionKey?: string;
 	/** Extra environment (e.g. queue mode). */
 	env?: Record<string, string>;
 	logLevel?: string;
@@ -66,6 +72,9 @@ export class N8nInstance {
 	private proc: ChildProcess | null = null;
 	private readonly extraEnv: Record<string, string>;
 	private readonly logLevel: string;
+	private readonly encryptionKey: string;
+	/** Private (0700) folder for the files handed to n8n's CLI (credentials in clear among them). */
+	private ioDir: string | undefined;
 	apiKey = '';
 	private cookie = '';
 
@@ -76,6 +85,13 @@ export class N8nInstance {
 		this.logFile = path.join(this.userFolder, 'n8n.log');
 		this.extraEnv = opts.env ?? {};
 		this.logLevel = opts.logLevel ?? 'info';
+		this.encryptionKey = opts.encryptionKey ?? SANDBOX_ENCRYPTION_KEY;
+	}
+
+	/** A file path in this instance's private folder: written 0600 by the caller, removed after use. */
+	private ioFile(name: string): string {
+		this.ioDir ??= mkdtempSync(path.join(os.tmpdir(), 'n8n-wechat-io-'));
+		return path.join(this.ioDir, `${name}-${Date.now()}-${Math.random().toString(36).slice(2)}.json`);
 	}
 
 	get baseUrl(): string {
@@ -102,9 +118,7 @@ export class N8nInstance {
 			N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'true',
 			DB_SQLITE_POOL_SIZE: '2',
 			N8N_LOG_LEVEL: this.logLevel,
-			// A fixed key so imported credentials stay readable across restarts of this throwaway instance.
-			// eslint-disable-next-line @n8n/community-nodes/no-hardcoded-secrets
-			N8N_ENCRYPTION_KEY: 'wechat-web-sandbox-key-0123456789',
+			N8N_ENCRYPTION_KEY: this.encryptionKey,
 			EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all',
 			EXECUTIONS_DATA_SAVE_MANUAL_EXECUTIONS: 'true',
 			GENERIC_TIMEZONE: 'UTC',
@@ -145,7 +159,7 @@ export class N8nInstance {
 	}
 
 	async importCredentials(creds: unknown[]): Promise<void> {
-		const f = path.join(this.userFolder, `cred-${Date.now()}.json`);
+		const f = this.ioFile('cred');
 		writeFileSync(f, JSON.stringify(creds), { mode: 0o600 });
 		try {
 			await this.cli(['import:credentials', `--input=${f}`]);
@@ -156,8 +170,8 @@ export class N8nInstance {
 
 	async importWorkflows(workflows: unknown[]): Promise<void> {
 		for (const wf of workflows) {
-			const f = path.join(this.userFolder, `wf-${Date.now()}-${Math.random().toString(36).slice(2)}.json`);
-			writeFileSync(f, JSON.stringify([wf]));
+			const f = this.ioFile('wf');
+			writeFileSync(f, JSON.stringify([wf]), { mode: 0o600 });
 			try {
 				await this.cli(['import:workflow', `--input=${f}`]);
 			} finally {
@@ -197,11 +211,16 @@ export class N8nInstance {
 	}
 
 	async exportCredential(id: string): Promise<Record<string, unknown>> {
-		const f = path.join(this.userFolder, `export-${Date.now()}.json`);
-		await this.cli(['export:credentials', `--id=${id}`, '--decrypted', `--output=${f}`]);
-		const data = JSON.parse(readFileSync(f, 'utf8'));
-		rmSync(f);
-		return (Array.isArray(data) ? data[0] : data).data;
+		// Decrypted credentials: only in the private folder, and gone whatever happens.
+		const f = this.ioFile('export');
+		writeFileSync(f, '', { mode: 0o600 });
+		try {
+			await this.cli(['export:credentials', `--id=${id}`, '--decrypted', `--output=${f}`]);
+			const data = JSON.parse(readFileSync(f, 'utf8'));
+			return (Array.isArray(data) ? data[0] : data).data;
+		} finally {
+			rmSync(f, { force: true });
+		}
 	}
 
 	/** `n8n start` by default; queue mode also runs `n8n worker` (ready when it says so). */
@@ -234,6 +253,8 @@ export class N8nInstance {
 		await done;
 		clearTimeout(killer);
 		this.proc = null;
+		if (this.ioDir) rmSync(this.ioDir, { recursive: true, force: true });
+		this.ioDir = undefined;
 	}
 
 	/** Ends the process without letting it shut down (a crashed machine). */
@@ -267,18 +288,19 @@ export class N8nInstance {
 		return this.logText().split('\n').slice(-lines).join('\n');
 	}
 
-	/** Owner account + public API key (fresh instance). */
-	async setupOwnerAndApiKey(): Promise<void> {
+	/** Owner account + public API key (fresh instance); `owner` and no API key for a real account. */
+	async setupOwnerAndApiKey(owner: typeof OWNER = OWNER, withApiKey = true): Promise<void> {
 		const j = { 'content-type': 'application/json' };
-		let res = await fetch(`${this.baseUrl}/rest/owner/setup`, { method: 'POST', headers: j, body: JSON.stringify(OWNER) });
+		let res = await fetch(`${this.baseUrl}/rest/owner/setup`, { method: 'POST', headers: j, body: JSON.stringify(owner) });
 		if (!res.ok && res.status !== 400) throw new Error(`owner setup: HTTP ${res.status}`);
 		res = await fetch(`${this.baseUrl}/rest/login`, {
 			method: 'POST',
 			headers: j,
-			body: JSON.stringify({ emailOrLdapLoginId: OWNER.email, email: OWNER.email, password: OWNER.password }),
+			body: JSON.stringify({ emailOrLdapLoginId: owner.email, email: owner.email, password: owner.password }),
 		});
 		if (!res.ok) throw new Error(`login: HTTP ${res.status}`);
 		this.cookie = (res.headers.getSetCookie?.() ?? []).map((c) => c.split(';')[0]).join('; ');
+		if (!withApiKey) return;
 		const scopesRes = await this.rest('GET', '/rest/api-keys/scopes');
 		const scopes = (scopesRes as { data?: string[] }).data ?? [];
 		const key = (await this.rest('POST', '/rest/api-keys', { label: `e2e-${Date.now()}`, expiresAt: null, scopes })) as { data: { rawApiKey?: string; apiKey?: string } };
@@ -308,6 +330,7 @@ export class N8nInstance {
 	}
 
 	cleanup(): void {
+		if (this.ioDir) rmSync(this.ioDir, { recursive: true, force: true });
 		rmSync(this.userFolder, { recursive: true, force: true });
 	}
 }

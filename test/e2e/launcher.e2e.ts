@@ -9,10 +9,11 @@
  *       the cause and the remedy; with one, rebuilt; same checks,
  *       a second `npm start` meanwhile says where the first one is, and after the
  *       launcher is killed outright the next `npm start` stops the n8n it left;
+ *   (d) a real account (WECHAT_SANDBOX=off): a random key and owner password, kept 0600;
  *   (c) the n8n port held by another program → the port, the holder and N8N_PORT named.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -288,6 +289,23 @@ describe('npm start on a damaged runtime', () => {
 		for (let i = 0; i < 20 && processesUsingCopy().length; i++) await sleep(500);
 		expect(processesUsingCopy()).toEqual([]);
 	}, 15 * 60 * 1000);
+
+	it('(d) a real account (WECHAT_SANDBOX=off): a random encryption key and owner password, kept 0600, never printed', async () => {
+		const l = npmStart(['--check'], { WECHAT_SANDBOX: 'off' });
+		expect(await l.exited).toBe(0);
+		const out = l.output();
+		const file = path.join(COPY, 'home-2', 'launcher-secrets.json');
+		expect(out).toContain(`password in ${file}`);
+		expect(out).toMatch(/check: the n8n editor answered HTTP 200/);
+		const secrets = JSON.parse(readFileSync(file, 'utf8')) as { encryptionKey: string; ownerPassword: string };
+		expect(statSync(file).mode & 0o777).toBe(0o600);
+		expect(secrets.encryptionKey).toMatch(/^[0-9a-f]{64}$/);
+		expect(out).not.toContain(secrets.ownerPassword);
+		expect(out).not.toContain('Sandbox1234!');
+		// n8n took that key: it is the one recorded in the user folder's config.
+		expect(JSON.parse(readFileSync(path.join(COPY, 'home-2', '.n8n', 'config'), 'utf8')).encryptionKey).toBe(secrets.encryptionKey);
+		expect(processesUsingCopy()).toEqual([]);
+	}, 5 * 60 * 1000);
 
 	it('(c) explains a port held by another program: which port, which program, the setting that moves it', async () => {
 		blocker = createServer(() => undefined);

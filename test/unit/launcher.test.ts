@@ -4,7 +4,7 @@
  * the remedies it prints, the port check, the one-launcher lock and the phases.
  * (`npm start` itself, end to end, is test/e2e/launcher.e2e.ts.)
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -13,6 +13,7 @@ import { InstanceLock } from '../../sandbox/launcher/instance-lock';
 import { portFree, portHolder, requirePortsFree } from '../../sandbox/launcher/ports';
 import { Progress } from '../../sandbox/launcher/progress';
 import { explain } from '../../sandbox/launcher/remedies';
+import { userFolderSecrets } from '../../sandbox/launcher/secrets';
 
 describe('launcher: the environment of the npm commands it runs', () => {
 	const saved = { ...process.env };
@@ -142,5 +143,32 @@ describe('launcher: phases', () => {
 		expect(lines[1]).toMatch(/^\[0:00\] ✓ building the package \(0s\)$/);
 		expect(lines[2]).toMatch(/▸ starting n8n 2\.41\.1 …$/);
 		expect(lines).toHaveLength(3);
+	});
+});
+
+describe("launcher: a real account's secrets", () => {
+	let dir: string;
+	beforeEach(() => (dir = mkdtempSync(path.join(os.tmpdir(), 'launcher-secrets-'))));
+	afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+	it('are random per user folder, kept 0600, and the same on the next start', () => {
+		const first = userFolderSecrets(dir);
+		expect(first.encryptionKey).toMatch(/^[0-9a-f]{64}$/);
+		expect(first.ownerPassword).toMatch(/^(?=.*\d)(?=.*[A-Z]).{8,64}$/);
+		expect(statSync(first.file).mode & 0o777).toBe(0o600);
+		expect(userFolderSecrets(dir)).toEqual(first);
+		const other = mkdtempSync(path.join(os.tmpdir(), 'launcher-secrets-'));
+		try {
+			expect(userFolderSecrets(other).encryptionKey).not.toBe(first.encryptionKey);
+		} finally {
+			rmSync(other, { recursive: true, force: true });
+		}
+	});
+
+	it('keep the key of a user folder n8n already started in (another key would lock n8n out of its data)', () => {
+		mkdirSync(path.join(dir, '.n8n'));
+		const recorded = `recorded-${process.pid}`;
+		writeFileSync(path.join(dir, '.n8n', 'config'), JSON.stringify({ encryptionKey: recorded }));
+		expect(userFolderSecrets(dir).encryptionKey).toBe(recorded);
 	});
 });
