@@ -76,6 +76,14 @@ export function lastLines(text: string, n = 12): string {
 	return text.replace(/\s+$/, '').split('\n').slice(-n).join('\n');
 }
 
+/** The output without stack-frame lines ("at fn (file:line)"), which push the cause out of a short tail. */
+export function withoutStackFrames(text: string): string {
+	return text
+		.split('\n')
+		.filter((l) => !/^\s*(\S+ )*?(gyp ERR! stack\s+)?at \S.*(\(.*:\d+(:\d+)?\)|:\d+:\d+|<anonymous>\))\s*$/.test(l))
+		.join('\n');
+}
+
 /** Runs a command to its end; never throws for a non-zero exit (see `runOrFail`). */
 export function run(cmd: string, args: string[], opts: RunOptions = {}): Promise<RunResult> {
 	return new Promise((resolve) => {
@@ -110,7 +118,7 @@ export function run(cmd: string, args: string[], opts: RunOptions = {}): Promise
 export async function runOrFail(what: string, cmd: string, args: string[], opts: RunOptions = {}): Promise<string> {
 	const res = await run(cmd, args, opts);
 	if (res.code === 0) return res.output;
-	throw new LaunchError(`${what} failed (exit ${res.code ?? 'killed'})`, explain(res.output, opts.logFile), commandLine(cmd, args), lastLines(res.output));
+	throw new LaunchError(`${what} failed (exit ${res.code ?? 'killed'})`, explain(res.output, opts.logFile), commandLine(cmd, args), lastLines(withoutStackFrames(res.output)));
 }
 
 /** Sends a signal to a process group (a process started detached leads its own); false when it is gone. */

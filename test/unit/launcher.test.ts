@@ -47,12 +47,16 @@ describe('launcher: the environment of the npm commands it runs', () => {
 	}, 30_000);
 
 	it('a failing command becomes a LaunchError with the command, its last lines and a remedy; never a bare "Command failed"', async () => {
-		const err = await runOrFail('Building sqlite3 for Node 24', 'bash', ['-c', 'echo "gyp info it worked"; echo "gyp ERR! stack Error: not found: make" >&2; exit 1']).catch((e: unknown) => e);
+		const frames = Array.from({ length: 15 }, (_, i) => `echo "npm error gyp ERR! stack     at step${i} (/rt/node_modules/which/which.js:${i}:33)"`).join('; ');
+		const err = await runOrFail('Building sqlite3 for Node 24', 'bash', ['-c', `echo "gyp info it worked"; echo "gyp ERR! stack Error: not found: make" >&2; ${frames}; echo "gyp ERR! not ok"; exit 1`]).catch((e: unknown) => e);
 		expect(err).toBeInstanceOf(LaunchError);
 		const report = (err as LaunchError).report();
 		expect(report).toMatch(/^✗ Building sqlite3 for Node 24 failed \(exit 1\)/);
 		expect(report).toContain("command: bash -c 'echo");
+		// The cause stays in the tail: stack frames are left out of it.
 		expect(report).toContain('gyp ERR! stack Error: not found: make');
+		expect(report).toContain('gyp ERR! not ok');
+		expect(report.slice(report.indexOf('its last lines:'))).not.toContain('which.js');
 		expect(report).toMatch(/what to do: .*build-essential python3/);
 		expect(report).not.toMatch(/Command failed/);
 	});
