@@ -101,16 +101,14 @@ export function run(cmd: string, args: string[], opts: RunOptions = {}): Promise
 		child.stdout.on('data', keep);
 		child.stderr.on('data', keep);
 		const timer = opts.timeoutMs ? setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs) : undefined;
-		child.on('error', (err) => {
+		const finish = (code: number | null, extra = '') => {
 			active.delete(child);
 			if (timer) clearTimeout(timer);
-			resolve({ code: 127, output: `${Buffer.concat(chunks).toString('utf8')}\n${err.message}` });
-		});
-		child.on('close', (code) => {
-			active.delete(child);
-			if (timer) clearTimeout(timer);
-			resolve({ code, output: Buffer.concat(chunks).toString('utf8') });
-		});
+			resolve({ code, output: Buffer.concat(chunks).toString('utf8') + extra });
+		};
+		// 'error': the command could not be started at all (e.g. not on PATH).
+		child.on('error', (err) => finish(127, `\n${err.message}`));
+		child.on('close', (code) => finish(code));
 	});
 }
 

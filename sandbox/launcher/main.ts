@@ -139,15 +139,14 @@ async function main(): Promise<void> {
 		// A real account's session is encrypted with a key of this user folder's own.
 		const secrets = o.sandbox ? undefined : userFolderSecrets(userFolder);
 		const owner = secrets ? { ...OWNER, password: secrets.ownerPassword } : OWNER;
-		n8n = new N8nInstance({ line: o.line, port: o.port, userFolder, logLevel: 'info', encryptionKey: secrets?.encryptionKey });
+		const instance = new N8nInstance({ line: o.line, port: o.port, userFolder, logLevel: 'info', encryptionKey: secrets?.encryptionKey });
+		n8n = instance;
 		if (o.sandbox) {
-			sim = await progress.phase('starting the WeChat sandbox', () => startSimulator({ port: o.sandboxPort }));
-			const instance = n8n;
-			const simulator = sim;
+			const simulator = await progress.phase('starting the WeChat sandbox', () => startSimulator({ port: o.sandboxPort }));
+			sim = simulator;
 			if (imported.sandboxOrigin !== simulator.origin || !imported.workflows)
 				await progress.phase('importing the sandbox credential and example workflows', () => importSandbox(instance, simulator, imported, save));
 		}
-		const instance = n8n;
 		await progress.phase(`starting n8n ${VERSIONS[o.line]}`, async () => {
 			const started = instance.start(240_000);
 			lock.update({ n8nPid: instance.pid });

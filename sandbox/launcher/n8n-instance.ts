@@ -9,7 +9,7 @@ import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_pro
 import { existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { cleanEnv, commandLine, LaunchError, lastLines, runOrFail, signalGroup } from './commands';
+import { cleanEnv, commandLine, LaunchError, lastLines, runOrFail, signalGroup, stopProcessGroup } from './commands';
 import { explain } from './remedies';
 import { lineEnv, n8nBin, ROOT, RUNTIME, VERSIONS, type N8nLine } from './runtime';
 
@@ -248,10 +248,9 @@ export class N8nInstance {
 		const p = this.proc;
 		if (!p || p.exitCode !== null) return;
 		const done = new Promise((r) => p.once('exit', r));
-		signalProcess(p, 'SIGTERM');
-		const killer = setTimeout(() => signalProcess(p, 'SIGKILL'), 20000);
+		// Its whole group (n8n's task runners too): SIGTERM, SIGKILL after 20 s.
+		await stopProcessGroup(p.pid as number);
 		await done;
-		clearTimeout(killer);
 		this.proc = null;
 		if (this.ioDir) rmSync(this.ioDir, { recursive: true, force: true });
 		this.ioDir = undefined;
@@ -262,7 +261,7 @@ export class N8nInstance {
 		const p = this.proc;
 		if (!p || p.exitCode !== null) return;
 		const done = new Promise((r) => p.once('exit', r));
-		signalProcess(p, 'SIGKILL');
+		signalGroup(p.pid as number, 'SIGKILL');
 		await done;
 		this.proc = null;
 	}
@@ -333,11 +332,6 @@ export class N8nInstance {
 		if (this.ioDir) rmSync(this.ioDir, { recursive: true, force: true });
 		rmSync(this.userFolder, { recursive: true, force: true });
 	}
-}
-
-/** Signals the process and everything in its group (n8n's task runners); the process alone if it has no group. */
-function signalProcess(p: ChildProcess, signal: NodeJS.Signals): void {
-	if (!p.pid || !signalGroup(p.pid, signal)) p.kill(signal);
 }
 
 /** Resolves when the URL answers HTTP 200 (n8n's /healthz, the sandbox page), else rejects after `timeoutMs`. */

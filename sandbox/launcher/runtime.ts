@@ -76,11 +76,17 @@ async function checkNode(line: N8nLine): Promise<string | null> {
 	return null;
 }
 
-async function checkN8n(line: N8nLine): Promise<string | null> {
+/** Whether the pinned n8n package is what is installed (not whether it runs). */
+function checkN8nPackage(line: N8nLine): string | null {
 	const pkg = path.join(n8nDir(line), 'node_modules', 'n8n', 'package.json');
-	if (!existsSync(pkg) || !existsSync(n8nBin(line))) return `n8n ${VERSIONS[line]} is not installed`;
+	if (!existsSync(pkg) || !existsSync(n8nBin(line))) return `n8n ${VERSIONS[line]} is not installed yet`;
 	const version = (JSON.parse(readFileSync(pkg, 'utf8')) as { version?: string }).version;
-	if (version !== VERSIONS[line]) return `n8n ${version} is installed where ${VERSIONS[line]} belongs`;
+	return version === VERSIONS[line] ? null : `n8n ${version} is installed where ${VERSIONS[line]} belongs`;
+}
+
+async function checkN8n(line: N8nLine): Promise<string | null> {
+	const installed = checkN8nPackage(line);
+	if (installed) return installed;
 	const res = await run(n8nBin(line), ['--version'], { env: lineEnv(line), timeoutMs: 120_000 });
 	if (res.code !== 0 || !res.output.includes(VERSIONS[line])) return `n8n ${VERSIONS[line]} does not start: ${lastLines(res.output, 3)}`;
 	return null;
@@ -179,12 +185,7 @@ export async function ensureRuntime(line: N8nLine, progress: Progress): Promise<
 	const n8nInstalled = await ensurePart(
 		progress,
 		`installing n8n ${VERSIONS[line]}`,
-		async () => {
-			const pkg = path.join(n8nDir(line), 'node_modules', 'n8n', 'package.json');
-			if (!existsSync(pkg)) return `n8n ${VERSIONS[line]} is not installed yet`;
-			const version = (JSON.parse(readFileSync(pkg, 'utf8')) as { version?: string }).version;
-			return version === VERSIONS[line] ? null : `n8n ${version} is installed where ${VERSIONS[line]} belongs`;
-		},
+		async () => checkN8nPackage(line),
 		() => installN8n(line),
 		'first run only: about 2,300 packages, 3 to 4 minutes',
 	);

@@ -49,7 +49,6 @@ function appTitle(xml: string | undefined): string | undefined {
 
 export function conversations(ctx: SimContext, limit = 300): ChatLine[] {
 	const account = ctx.account;
-	const session = ctx.current();
 	const nick = (id: string | undefined) => (id === account.selfId ? account.nickName : (account.byId(id ?? '')?.nickName ?? id ?? ''));
 	const lines: ChatLine[] = [];
 	for (const m of ctx.injector.injected.values()) {
@@ -58,7 +57,8 @@ export function conversations(ctx: SimContext, limit = 300): ChatLine[] {
 		lines.push({ msgId: m.msgId, chat: nick(m.chatId), direction: m.fromMe ? 'out' : 'in', sender: nick(m.senderId), kind, text: m.text, fileName: m.fileName, at: m.createTime * 1000 });
 	}
 	for (const s of ctx.sent) {
-		const chatId = session?.idOf(s.to) ?? ctx.sessions.map((x) => x.idOf(s.to)).find(Boolean);
+		// UserNames are per login: the session the message was sent in knows this one.
+		const chatId = ctx.sessions.map((x) => x.idOf(s.to)).find(Boolean);
 		const upload = s.mediaId ? ctx.uploadsByMediaId.get(s.mediaId) : undefined;
 		const kind = SENT_KIND[s.type] ?? 'other';
 		lines.push({
