@@ -1,4 +1,4 @@
-import type { ContactSpec } from '../test/simulator/api';
+import type { ContactSpec } from '../sandbox/simulator/api';
 
 /** The contact book of the contacts scenario: a few named people and a group, then `count` people, every other one with a remark. */
 export function contactBook(count: number): ContactSpec[] {

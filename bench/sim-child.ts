@@ -4,8 +4,8 @@
  * count against the client being measured. The parent drives it over IPC with the
  * simulator's in-process control API.
  */
-import type { InjectSpec, SimulatorOptions } from '../test/simulator/api';
-import { startSimulator } from '../test/simulator';
+import type { InjectSpec, SimulatorOptions } from '../sandbox/simulator/api';
+import { startSimulator } from '../sandbox/simulator';
 import { contactBook } from './fixtures';
 
 type Call = { id: number; op: string; args: unknown[] };

@@ -8,7 +8,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { FetchTransport, nodeClock } from '../lib/cli/node-runtime';
 import { WeChatClient } from '../lib/wechat/client';
-import type { InjectSpec, SimulatorOptions } from '../test/simulator/api';
+import type { InjectSpec, SimulatorOptions } from '../sandbox/simulator/api';
 
 export interface SimHandle {
 	origin: string;

@@ -5,7 +5,7 @@
  * (group texts with mentions, app messages with escaped XML, media, system).
  */
 import { performance } from 'node:perf_hooks';
-import type { InjectSpec } from '../../test/simulator/api';
+import type { InjectSpec } from '../../sandbox/simulator/api';
 import { FloorClient } from '../floor';
 import { loggedInClient, type SimHandle } from '../sim';
 import { interleaved, median, round, type Row } from '../stats';

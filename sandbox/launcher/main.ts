@@ -11,8 +11,8 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { startSimulator } from '../../test/simulator';
-import type { Simulator } from '../../test/simulator/api';
+import { startSimulator } from '../simulator';
+import type { Simulator } from '../simulator/api';
 import { LaunchError, stopActiveCommands, stopProcessGroup } from './commands';
 import { InstanceLock } from './instance-lock';
 import { examples, installPackage, N8nInstance, OWNER, packPackage, waitFor200 } from './n8n-instance';

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
-import type { Simulator } from '../simulator/api';
+import type { Simulator } from '../../sandbox/simulator/api';
 import { loginWithPhone, makeClient, startSim } from '../helpers/sim-client';
 import { ensureN8n, installPackage, N8nInstance, packPackage, RUNTIME, type N8nLine } from '../../sandbox/launcher/n8n-instance';
 import { Sink } from './sink';

@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { launchChromium } from './browser';
-import type { Simulator } from '../simulator/api';
+import type { Simulator } from '../../sandbox/simulator/api';
 import { loginWithPhone, makeClient, startSim } from '../helpers/sim-client';
 import { ensureN8n, installPackage, N8nInstance, OWNER, packPackage, ROOT, RUNTIME, type N8nLine } from '../../sandbox/launcher/n8n-instance';
 import { CRED, node, rl, T, workflow } from './workflows';

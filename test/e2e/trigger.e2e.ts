@@ -7,7 +7,7 @@
  * behind.
  */
 import * as path from 'node:path';
-import type { Simulator } from '../simulator/api';
+import type { Simulator } from '../../sandbox/simulator/api';
 import { startSim } from '../helpers/sim-client';
 import { ensureN8n, installPackage, N8nInstance, packPackage, RUNTIME, sleep, type N8nLine } from '../../sandbox/launcher/n8n-instance';
 import { Sink } from './sink';

@@ -5,8 +5,8 @@ import { WeChatClient } from '../../lib/wechat/client';
 import type { Logger } from '../../lib/wechat/http';
 import type { LoginEvent, LoginOptions } from '../../lib/wechat/login';
 import type { LoginMode } from '../../lib/wechat/session';
-import type { Simulator, SimulatorOptions } from '../simulator/api';
-import { startSimulator } from '../simulator';
+import type { Simulator, SimulatorOptions } from '../../sandbox/simulator/api';
+import { startSimulator } from '../../sandbox/simulator';
 import { recordText, registerSecretSource } from './secret-scan';
 
 /** Every log line of every client made here, to check that no secret ever reaches a log. */

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Simulator } from '../simulator/api';
+import type { Simulator } from '../../sandbox/simulator/api';
 import { startSim } from '../helpers/sim-client';
 import { recordText } from '../helpers/secret-scan';
 

@@ -6,7 +6,7 @@
 import { LoggedOutError, LoginRefusedError } from '../../lib/wechat/errors';
 import type { LoginEvent } from '../../lib/wechat/login';
 import { LoginCancelledError, UOS_EXTSPAM } from '../../lib/wechat/login';
-import type { Simulator } from '../simulator/api';
+import type { Simulator } from '../../sandbox/simulator/api';
 import { collectMessages, loginWithPhone, makeClient, startSim } from '../helpers/sim-client';
 
 describe('login', () => {

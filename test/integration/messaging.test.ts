@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { RateLimitedError } from '../../lib/wechat/errors';
 import type { WeChatClient } from '../../lib/wechat/client';
 import type { WeChatMessage } from '../../lib/wechat/types';
-import type { FaultKind, InjectSpec, Simulator } from '../simulator/api';
+import type { FaultKind, InjectSpec, Simulator } from '../../sandbox/simulator/api';
 import { collectMessages, loginWithPhone, makeClient, startSim } from '../helpers/sim-client';
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');

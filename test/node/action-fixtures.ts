@@ -10,7 +10,7 @@ import type { WeChatMessage } from '../../lib/wechat/types';
 import { n8nClock } from '../../nodes/shared/n8n-runtime';
 import { messageJson } from '../../nodes/shared/items';
 import { WeChatWeb } from '../../nodes/WeChatWeb/WeChatWeb.node';
-import type { InjectSpec, Simulator, SimulatorOptions } from '../simulator/api';
+import type { InjectSpec, Simulator, SimulatorOptions } from '../../sandbox/simulator/api';
 import { collectMessages, loginWithPhone, makeClient, startSim } from '../helpers/sim-client';
 import type { ActionRunOptions, StoredCredential } from './harness';
 import { SSHClientsManager } from 'n8n-core/dist/execution-engine/ssh-clients-manager';

@@ -6,7 +6,7 @@
 import { resetAccounts } from '../../nodes/shared/accounts';
 import { WeChatWeb } from '../../nodes/WeChatWeb/WeChatWeb.node';
 import { startSim } from '../helpers/sim-client';
-import type { Simulator } from '../simulator/api';
+import type { Simulator } from '../../sandbox/simulator/api';
 import { binaryBytes, run, stopN8nTimers } from './action-fixtures';
 import { makeCredential, runActionDetailed } from './harness';
 

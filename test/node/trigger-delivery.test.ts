@@ -8,7 +8,7 @@ import type { IDataObject } from 'n8n-workflow';
 import type { WeChatClient } from '../../lib/wechat/client';
 import type { WeChatMessage } from '../../lib/wechat/types';
 import { downloadMessageMedia } from '../../nodes/WeChatWebTrigger/media';
-import type { Simulator } from '../simulator/api';
+import type { Simulator } from '../../sandbox/simulator/api';
 import type { StoredCredential, TriggerRun } from './harness';
 import { makeCredential, runTrigger, useBinaryMode, waitFor } from './harness';
 import { binaryBytes, credentialData, events, json, parseSession, requestsTo, sessionJson, sha256, sleep, startNodeSim, storedSessionData } from './harness/wechat';

@@ -4,7 +4,7 @@
  * a sentinel that passes the filter, so "nothing else arrived" is exact.
  */
 import type { IDataObject } from 'n8n-workflow';
-import type { InjectSpec, Simulator } from '../simulator/api';
+import type { InjectSpec, Simulator } from '../../sandbox/simulator/api';
 import type { NodeParams, TriggerRun } from './harness';
 import { makeCredential, runTrigger, waitFor } from './harness';
 import { requestsTo, sessionJson, startNodeSim, storedSessionData } from './harness/wechat';

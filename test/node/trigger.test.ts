@@ -7,7 +7,7 @@ import { WeChatClient } from '../../lib/wechat/client';
 import { liveClient } from '../../nodes/shared/accounts';
 import { ALL_MESSAGE_TYPES } from '../../nodes/WeChatWebTrigger/description';
 import { WeChatWebTrigger } from '../../nodes/WeChatWebTrigger/WeChatWebTrigger.node';
-import type { Simulator } from '../simulator/api';
+import type { Simulator } from '../../sandbox/simulator/api';
 import type { TriggerRun } from './harness';
 import { makeCredential, runTrigger, waitFor } from './harness';
 import { binaryBytes, credentialData, events, json, parseSession, requestsTo, sessionJson, sleep, startNodeSim, storedSessionData } from './harness/wechat';

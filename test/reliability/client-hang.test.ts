@@ -9,7 +9,7 @@ import { WeChatClient } from '../../lib/wechat/client';
 import { FetchTransport } from '../../lib/cli/node-runtime';
 import type { WeChatMessage } from '../../lib/wechat/types';
 import { loginWithPhone, recordingLogger, startSim } from '../helpers/sim-client';
-import type { Endpoint, Simulator } from '../simulator/api';
+import type { Endpoint, Simulator } from '../../sandbox/simulator/api';
 import { simTime } from './sim-time';
 
 jest.setTimeout(30000);

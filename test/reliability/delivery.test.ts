@@ -8,7 +8,7 @@
  * leaves no timer behind.
  */
 import type { INodeExecutionData } from 'n8n-workflow';
-import type { Simulator } from '../simulator/api';
+import type { Simulator } from '../../sandbox/simulator/api';
 import type { StoredCredential, TriggerRun } from '../node/harness';
 import { makeCredential, waitFor } from '../node/harness';
 import type { startNodeSim } from '../node/harness/wechat';

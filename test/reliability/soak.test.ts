@@ -9,7 +9,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { HttpRequest } from '../../lib/wechat/transport';
-import type { Simulator } from '../simulator/api';
+import type { Simulator } from '../../sandbox/simulator/api';
 import type { TriggerRun } from '../node/harness';
 import { makeCredential, runTrigger, waitFor } from '../node/harness';
 import { parseSession, requestsTo, sessionJson, startNodeSim, storedSessionData } from '../node/harness/wechat';

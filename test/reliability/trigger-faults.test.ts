@@ -6,7 +6,7 @@
  * no busy loop, recovery, and the emitted messages equal the injected ones —
  * none lost, none twice, in order.
  */
-import type { Endpoint, FaultKind, Simulator } from '../simulator/api';
+import type { Endpoint, FaultKind, Simulator } from '../../sandbox/simulator/api';
 import type { StoredCredential, TriggerRun } from '../node/harness';
 import { makeCredential, waitFor } from '../node/harness';
 import type { startNodeSim } from '../node/harness/wechat';

@@ -6,7 +6,7 @@
 import type { StoredCredential, TriggerRun } from '../node/harness';
 import { makeCredential, runTrigger } from '../node/harness';
 import { sessionJson, startNodeSim, storedSessionData } from '../node/harness/wechat';
-import type { Simulator } from '../simulator/api';
+import type { Simulator } from '../../sandbox/simulator/api';
 import { simTime } from './sim-time';
 
 /** The n8n-runtime module with `n8nClock` replaced by simulated time: `jest.mock(path, () => …runtimeInSimulatedTime())`. */

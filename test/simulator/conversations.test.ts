@@ -3,10 +3,10 @@
  * messages in both directions (written on the phone, sent by the client), media
  * with their kind and name, and a thumbnail only for an uploaded image.
  */
-import type { Simulator } from './api';
+import type { Simulator } from '../../sandbox/simulator/api';
 import { loginWithPhone, makeClient, startSim } from '../helpers/sim-client';
 import type { WeChatClient } from '../../lib/wechat/client';
-import { PAGE_HTML } from './page';
+import { PAGE_HTML } from '../../sandbox/simulator/page';
 
 interface Line {
 	msgId: string;

@@ -5,10 +5,10 @@
  */
 
 import { createHash } from 'node:crypto';
-import type { Simulator, SimulatorOptions } from './api';
-import { startSimulator } from './index';
-import { EventLog } from './event-log';
-import { EXTSPAM } from './login';
+import type { Simulator, SimulatorOptions } from '../../sandbox/simulator/api';
+import { startSimulator } from '../../sandbox/simulator/index';
+import { EventLog } from '../../sandbox/simulator/event-log';
+import { EXTSPAM } from '../../sandbox/simulator/login';
 
 const CGI = '/cgi-bin/mmwebwx-bin/';
 const H = { login: 'login.wx.qq.com', main: 'wx2.qq.com', push: 'webpush.wx2.qq.com', file: 'file.wx2.qq.com' };

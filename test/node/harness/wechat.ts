@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import type { IBinaryData, ICredentialDataDecryptedObject, IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { BINARY_ENCODING } from 'n8n-workflow';
 import { loginWithPhone, makeClient, startSim } from '../../helpers/sim-client';
-import type { Simulator, SimulatorOptions } from '../../simulator/api';
+import type { Simulator, SimulatorOptions } from '../../../sandbox/simulator/api';
 import { binaryService } from './n8n-env';
 
 export { startSim };

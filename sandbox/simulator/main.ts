@@ -1,7 +1,7 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals, no-console -- test and sandbox code runs under plain Node, outside n8n */
 /**
  * Runs the simulator as a standalone server for people and other processes:
- *   npx ts-node --transpile-only test/simulator/main.ts [--port 8790] [--host 127.0.0.1]
+ *   npx ts-node --transpile-only sandbox/simulator/main.ts [--port 8790] [--host 127.0.0.1]
  * Port default: $WECHAT_SANDBOX_PORT, else 8790.
  */
 
