@@ -9,6 +9,7 @@ import { batchGetContacts, ContactStore, fetchAllContacts, isGroupName, setRemar
 import { isAbort, LoggedOutError, NotLoggedInError, WeChatError } from './errors';
 import type { ClientDeps, Logger } from './http';
 import { CGI, WeChatHttp } from './http';
+import { applyCursor, cursorOf } from './cursor';
 import { parseOriginOverride } from './hosts';
 import { clientMsgId, notTime } from './ids';
 import type { LoginEvent, LoginOptions } from './login';
@@ -33,6 +34,8 @@ export interface WeChatClientOptions extends ClientDeps {
 	mode?: LoginMode;
 	/** Spacing of sends (defaults: ≥ 1.5 s apart + jitter, ≤ 20 per minute, 1205 backs off). */
 	pacing?: Partial<PacingOptions>;
+	/** A send queue shared beyond this client (the n8n side keeps one per account and process). */
+	pacer?: SendPacer;
 }
 
 export interface FileInput {
@@ -85,7 +88,7 @@ export class WeChatClient {
 		const originOverride = options.originOverride ? parseOriginOverride(options.originOverride) : undefined;
 		this.http = new WeChatHttp({ ...options, originOverride });
 		this.mode = options.mode ?? 'desktop';
-		this.pacer = shared?.pacer ?? new SendPacer(options.clock, options.pacing);
+		this.pacer = shared?.pacer ?? options.pacer ?? new SendPacer(options.clock, options.pacing);
 		if (shared) {
 			this.contacts = shared.contacts;
 			this.session = shared.session;
@@ -137,8 +140,10 @@ export class WeChatClient {
 	 * LoggedOutError when the server no longer knows it (the caller may then
 	 * `login({ previous })` for a push login).
 	 */
-	async restore(serialized: string | Session, opts: { signal?: AbortSignal; loadContacts?: boolean } = {}): Promise<Session> {
+	async restore(serialized: string | Session, opts: { signal?: AbortSignal; loadContacts?: boolean; cursor?: string } = {}): Promise<Session> {
 		const session = typeof serialized === 'string' ? Session.fromJSON(serialized) : serialized;
+		// A checkpoint's position (newer than the one inside the stored session) wins.
+		if (opts.cursor && !applyCursor(session, opts.cursor)) this.logger.warn('The saved receive position is unreadable; continuing from the session\'s own.');
 		this.session = session;
 		this.mode = session.mode;
 		this.contacts.clear();
@@ -152,7 +157,7 @@ export class WeChatClient {
 	 */
 	async resume(
 		serialized: string | null | undefined,
-		opts: { signal?: AbortSignal; onEvent?: (e: LoginEvent) => void | Promise<void>; loadContacts?: boolean; allowInteractive?: boolean } = {},
+		opts: { signal?: AbortSignal; onEvent?: (e: LoginEvent) => void | Promise<void>; loadContacts?: boolean; allowInteractive?: boolean; cursor?: string } = {},
 	): Promise<{ session: Session; how: 'restored' | 'login' }> {
 		let previous: Session | null = null;
 		if (serialized) {
@@ -361,5 +366,10 @@ export class WeChatClient {
 
 	toJSON(): string {
 		return this.requireSession().toJSON();
+	}
+
+	/** The receive position alone (no tokens): what a checkpoint saves after a batch was delivered. */
+	cursor(): string {
+		return cursorOf(this.requireSession());
 	}
 }

@@ -61,7 +61,7 @@ export class LoginRefusedError extends WeChatError {
 
 export type LogoutReason = 'sessionMissing' | 'sessionInvalid' | 'kicked' | 'loggedOutByUser' | 'rateLimited';
 
-const LOGOUT_TEXT: Record<LogoutReason, string> = {
+export const LOGOUT_TEXT: Record<LogoutReason, string> = {
 	sessionMissing: 'the session no longer exists on the server (retcode 1100: logged out on the phone or expired)',
 	sessionInvalid: 'the session became invalid (retcode 1101: logged in elsewhere)',
 	kicked: 'the server ended the session (retcode 1102: ended on the phone or kicked by WeChat)',

@@ -194,7 +194,8 @@ export async function exchangeTicket(
 		mode,
 		mainHost,
 		tokens: { uin: '', sid: '', skey: field('skey'), passTicket: field('pass_ticket') },
-		loginTime: Math.floor(http.clock.now() / 1000),
+		// The server's clock, not ours: a local clock running ahead would file new messages as history.
+		loginTime: serverSeconds(res.headers.date) ?? Math.floor(http.clock.now() / 1000),
 		jar,
 	});
 	// W4/ITU read wxsid and wxuin from the cookies as well; the XML wins when it has them.
@@ -205,6 +206,12 @@ export async function exchangeTicket(
 		throw new LoginRefusedError(ret, 'the server returned no session tokens; this account may be limited on web WeChat');
 	}
 	return session;
+}
+
+/** A response's `Date` header in Unix seconds, when it has a readable one. */
+function serverSeconds(date: string | string[] | undefined): number | undefined {
+	const ms = typeof date === 'string' ? Date.parse(date) : NaN;
+	return Number.isFinite(ms) ? Math.floor(ms / 1000) : undefined;
 }
 
 /** Visible text of an HTML refusal page, bounded (the server's words are the useful part). */

@@ -6,7 +6,7 @@
  */
 import { CookieJar } from '../vendor';
 import type { Hosts } from './hosts';
-import { hostsFor } from './hosts';
+import { assertSessionMainHost, hostsFor } from './hosts';
 import type { RawUser, SyncKey } from './types';
 import { serializedJar } from './cookie-cache';
 
@@ -52,9 +52,10 @@ export class Session {
 	/** Recent MsgIds, oldest first (a Set keeps insertion order, so evicting the oldest is O(1)). */
 	private seenIds = new Set<string>();
 
+	/** Throws when `mainHost` is not a WeChat host: every session, restored or new, sends its tokens there. */
 	constructor(init: { mode: LoginMode; mainHost: string; tokens: SessionTokens; loginTime: number; jar?: CookieJar }) {
 		this.mode = init.mode;
-		this.hosts = hostsFor(init.mainHost);
+		this.hosts = hostsFor(assertSessionMainHost(init.mainHost));
 		this.tokens = { ...init.tokens };
 		this.loginTime = init.loginTime;
 		this.jar = init.jar ?? new CookieJar();
@@ -80,6 +81,11 @@ export class Session {
 
 	hasSeen(msgId: string): boolean {
 		return this.seenIds.has(msgId);
+	}
+
+	/** The remembered MsgIds, oldest first (what a checkpoint saves). */
+	seenList(): string[] {
+		return [...this.seenIds];
 	}
 
 	get seenCount(): number {
@@ -124,6 +130,8 @@ export class Session {
 		}
 		const t = data.tokens;
 		if (!t || !t.uin || !t.sid || !t.skey || typeof data.mainHost !== 'string') throw new Error('The stored WeChat session is incomplete; log in again.');
+		// Before anything else is rebuilt: an edited session must not reach the network.
+		assertSessionMainHost(data.mainHost);
 		const jar = data.cookies ? CookieJar.deserializeSync(data.cookies as string) : new CookieJar();
 		const s = new Session({ mode: data.mode === 'web' ? 'web' : 'desktop', mainHost: data.mainHost, tokens: t, loginTime: data.loginTime ?? 0, jar });
 		s.user = data.user ?? null;

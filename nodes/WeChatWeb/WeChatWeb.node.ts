@@ -9,7 +9,7 @@ import type {
 import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import type { WeChatClient } from '../../lib/wechat/client';
 import { LoggedOutError } from '../../lib/wechat/errors';
-import { accountKey, clientForExecution, forgetClient } from '../shared/accounts';
+import { accountKey, clientForExecution, forgetClient } from '../shared/session-store';
 import { errorJson, toNodeError } from '../shared/errors';
 import { contactBatchOperations, contactOperations } from './actions/contact';
 import type { ActionContext, BatchOperation, ItemOperation, ItemResult } from './actions/context';

@@ -2,12 +2,12 @@ import type { INodeType, INodeTypeDescription, ITriggerFunctions, ITriggerRespon
 import { NodeConnectionTypes } from 'n8n-workflow';
 import { toNodeError } from '../shared/errors';
 import { triggerProperties } from './description';
-import { TriggerLoop } from './loop';
+import { TriggerRun } from './trigger-run';
 
 /**
  * Starts a workflow for every message of a personal WeChat account (WeChat Web
  * protocol). Logins (QR code, push login) and logouts come out on a second
- * output, "Login Events". The work is done in ./loop.ts.
+ * output, "Login Events". The work is done in ./trigger-run.ts and its phases.
  */
 export class WeChatWebTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -27,9 +27,9 @@ export class WeChatWebTrigger implements INodeType {
 	};
 
 	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
-		let loop: TriggerLoop;
+		let loop: TriggerRun;
 		try {
-			loop = await TriggerLoop.create(this);
+			loop = await TriggerRun.create(this);
 		} catch (error) {
 			// Activation fails (n8n shows it and retries later): e.g. a bad origin override or a missing credential.
 			throw toNodeError(this.getNode(), error);
@@ -38,7 +38,7 @@ export class WeChatWebTrigger implements INodeType {
 		if (this.getMode() === 'manual') {
 			return { closeFunction, manualTriggerFunction: async () => await loop.runManual() };
 		}
-		loop.start();
+		loop.begin();
 		loop.markActivated();
 		return { closeFunction };
 	}

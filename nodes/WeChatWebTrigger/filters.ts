@@ -4,9 +4,9 @@
  */
 import type { IDataObject, ITriggerFunctions } from 'n8n-workflow';
 import type { ChatKind, MessageType, WeChatMessage } from '../../lib/wechat/types';
+import type { AdvanceMode } from './delivery';
 import { ALL_MESSAGE_TYPES } from './description';
 
-export type AdvanceMode = 'onHandOff' | 'afterFinish' | 'afterSuccess';
 
 export interface TriggerSettings {
 	messageTypes: Set<string>;

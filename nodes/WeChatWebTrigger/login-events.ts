@@ -14,6 +14,7 @@ export type LoginEventName =
 	| 'pushSent'
 	| 'scanned'
 	| 'loggedIn'
+	| 'sessionRestored'
 	| 'loggedOut'
 	| 'loginRefused'
 	| 'loginTimeout'
@@ -93,6 +94,11 @@ export async function loginEventItem(ctx: ITriggerFunctions, event: LoginEvent, 
 
 export function loggedInItem(account: AccountRef | undefined, how: 'qr' | 'push' | 'login'): INodeExecutionData {
 	return eventItem('loggedIn', { message: `Logged in${account?.nickName ? ` as ${account.nickName}` : ''}.`, how }, account);
+}
+
+/** A restart (or a hand-over) continued a stored session without a login: no QR, no phone. */
+export function restoredItem(account: AccountRef | undefined): INodeExecutionData {
+	return eventItem('sessionRestored', { message: `Continued the stored session${account?.nickName ? ` of ${account.nickName}` : ''}; no login needed.` }, account);
 }
 
 export function loggedOutItem(error: LoggedOutError, account?: AccountRef): INodeExecutionData {

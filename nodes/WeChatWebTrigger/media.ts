@@ -7,30 +7,15 @@ import type { IBinaryData, ITriggerFunctions } from 'n8n-workflow';
 import type { WeChatClient } from '../../lib/wechat/client';
 import { isAbort } from '../../lib/wechat/errors';
 import type { MediaStream } from '../../lib/wechat/media';
+import { MediaTooLargeError } from '../../lib/wechat/media';
 import type { WeChatMessage } from '../../lib/wechat/types';
-import { binaryStream } from '../shared/binary';
+import { binaryStream, megabytes } from '../shared/binary';
 
 export interface MediaResult {
 	binary?: IBinaryData;
 	error?: string;
 	/** Set when the download was cut short because the trigger is closing. */
 	aborted?: boolean;
-}
-
-function megabytes(bytes: number): string {
-	return `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
-}
-
-class TooLarge extends Error {}
-
-/** Passes bytes through until more than `maxBytes` arrived, then stops with TooLarge. */
-async function* capped(source: AsyncIterable<Uint8Array>, maxBytes: number): AsyncGenerator<Uint8Array> {
-	let total = 0;
-	for await (const chunk of source) {
-		total += chunk.byteLength;
-		if (total > maxBytes) throw new TooLarge();
-		yield chunk;
-	}
 }
 
 export async function downloadMessageMedia(
@@ -47,23 +32,21 @@ export async function downloadMessageMedia(
 	if (ref.size !== undefined && ref.size > maxBytes) return { error: tooLarge(ref.size) };
 	let media: MediaStream;
 	try {
-		media = await client.download(ref, { signal });
+		// The client refuses a larger announced size at once and stops reading past the cap.
+		media = await client.download(ref, { signal, maxBytes });
 	} catch (err) {
 		if (isAbort(err, signal)) return { aborted: true };
+		if (err instanceof MediaTooLargeError) return { error: tooLarge(err.size) };
 		return { error: (err as Error).message };
 	}
-	if (media.size !== undefined && media.size > maxBytes) {
-		media.cancel();
-		return { error: tooLarge(media.size) };
-	}
 	try {
-		const stream = binaryStream(capped(media.stream, maxBytes), () => media.cancel());
+		const stream = binaryStream(media.stream, () => media.cancel());
 		const binary = await ctx.helpers.prepareBinaryData(stream, media.fileName, media.mimeType);
 		return { binary };
 	} catch (err) {
 		media.cancel();
 		if (isAbort(err, signal)) return { aborted: true };
-		if (err instanceof TooLarge) return { error: tooLarge() };
+		if (err instanceof MediaTooLargeError) return { error: tooLarge(err.size) };
 		return { error: `The ${ref.kind} could not be downloaded: ${(err as Error).message}` };
 	}
 }

@@ -11,6 +11,11 @@ type BinarySource = Parameters<IExecuteFunctions['helpers']['prepareBinaryData']
 
 type Listener = (arg?: unknown) => void;
 
+/** A byte count as users read it in size limits: `25 MB`, `0.3 MB`. */
+export function megabytes(bytes: number): string {
+	return `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
+}
+
 export function binaryStream(source: AsyncIterable<Uint8Array>, onAbandon?: () => void): BinarySource {
 	const listeners: Record<string, Listener[]> = {};
 	let started = false;

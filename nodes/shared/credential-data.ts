@@ -17,7 +17,7 @@ export interface AccountSettings {
 	pacing: Partial<PacingOptions>;
 }
 
-function loginTimeOf(json: string): number {
+export function loginTimeOf(json: string): number {
 	try {
 		const t = (JSON.parse(json) as { loginTime?: unknown }).loginTime;
 		return typeof t === 'number' ? t : 0;
@@ -34,6 +34,43 @@ export function sessionTokens(json: string | undefined | null): { sid: string; s
 		return { sid: String(tokens?.sid ?? ''), skey: String(tokens?.skey ?? '') };
 	} catch {
 		return { sid: '', skey: '' };
+	}
+}
+
+/**
+ * A short, token-free name of a session (a 53-bit hash of uin and sid): what a
+ * checkpoint in workflow data records to say which session its position belongs to.
+ */
+export function sessionFingerprint(json: string): string {
+	let uin = '';
+	try {
+		uin = String((JSON.parse(json) as { tokens?: { uin?: unknown } }).tokens?.uin ?? '');
+	} catch {
+		return '';
+	}
+	const { sid } = sessionTokens(json);
+	if (!sid) return '';
+	// cyrb53: enough to tell sessions apart, and says nothing about the sid.
+	const text = `${uin}:${sid}`;
+	let h1 = 0xdeadbeef;
+	let h2 = 0x41c6ce57;
+	for (let i = 0; i < text.length; i++) {
+		const ch = text.charCodeAt(i);
+		h1 = Math.imul(h1 ^ ch, 2654435761);
+		h2 = Math.imul(h2 ^ ch, 1597334677);
+	}
+	h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+	h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+	return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
+}
+
+/** The `account` (session fingerprint) a checkpoint JSON names, '' when unreadable. */
+export function checkpointAccount(json: string): string {
+	try {
+		const account = (JSON.parse(json) as { account?: unknown }).account;
+		return typeof account === 'string' ? account : '';
+	} catch {
+		return '';
 	}
 }
 

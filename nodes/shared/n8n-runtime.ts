@@ -15,7 +15,7 @@ import * as n8nWorkflow from 'n8n-workflow';
 import type { Clock } from '../../lib/wechat/clock';
 import { NetworkError, NotLoggedInError } from '../../lib/wechat/errors';
 import type { HttpRequest, HttpResponse, HttpTransport } from '../../lib/wechat/transport';
-import { CREDENTIAL_TYPE, NOT_LOGGED_IN_MESSAGE } from './credential-data';
+import { checkpointAccount, CREDENTIAL_TYPE, loginTimeOf, NOT_LOGGED_IN_MESSAGE, sessionFingerprint, sessionForCredential, sessionTokens } from './credential-data';
 
 /** What the adapter needs from an n8n execution, trigger or load-options context. */
 export interface RequestContext {
@@ -43,11 +43,25 @@ const SLICE_MS = 250;
 
 /**
  * n8n-workflow 1.x exports an abortable `sleepWithAbort`; 2.x only `sleep`. On
- * 2.x, wait in short slices and check the signal between them.
+ * 2.x, wait in short slices and check the signal between them. 1.x's helper
+ * never removes its abort listener when the sleep ends normally, so it gets a
+ * signal of its own for each sleep: the long-lived signal of a trigger keeps
+ * exactly one listener per sleep in progress, not one per sleep ever taken.
  */
 async function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
 	const withAbort = (n8nWorkflow as { sleepWithAbort?: (ms: number, signal?: AbortSignal) => Promise<void> }).sleepWithAbort;
-	if (typeof withAbort === 'function') return await withAbort(ms, signal);
+	if (typeof withAbort === 'function') {
+		if (!signal) return await withAbort(ms);
+		if (signal.aborted) throw abortError();
+		const own = new AbortController();
+		const forward = () => own.abort();
+		signal.addEventListener('abort', forward, { once: true });
+		try {
+			return await withAbort(ms, own.signal);
+		} finally {
+			signal.removeEventListener('abort', forward);
+		}
+	}
 	const until = Date.now() + ms;
 	for (;;) {
 		if (signal?.aborted) throw abortError();
@@ -63,21 +77,47 @@ export const n8nClock: Clock = {
 	sleep: abortableSleep,
 };
 
-export class N8nTransport implements HttpTransport {
-	private pendingSession: string | null = null;
+/** What the next authenticated request writes into the stored credential. */
+export interface CredentialUpdate {
+	/** A session JSON (a new login or a refreshed SKey). */
+	session?: string;
+	/** A checkpoint JSON (./checkpoint.ts). */
+	checkpoint?: string;
+}
 
-	constructor(private readonly ctx: RequestContext) {}
+export class N8nTransport implements HttpTransport {
+	private pending: CredentialUpdate | null = null;
+
+	constructor(
+		private readonly ctx: RequestContext,
+		private readonly logger?: { warn(message: string): void },
+	) {}
 
 	/**
-	 * The next authenticated request hands `sessionJson` to the credential's
-	 * preAuthentication hook, which makes n8n store it in the credential.
+	 * The next authenticated request hands the update to the credential's
+	 * preAuthentication hook, which makes n8n store it in the credential
+	 * (before the request is sent).
 	 */
-	persistOnNextRequest(sessionJson: string): void {
-		this.pendingSession = sessionJson;
+	persistOnNextRequest(update: CredentialUpdate): void {
+		this.pending = { ...(this.pending ?? {}), ...update };
 	}
 
 	get hasPendingPersist(): boolean {
-		return this.pendingSession !== null;
+		return this.pending !== null;
+	}
+
+	/**
+	 * Writes a pending update now, with an authenticated request that carries no
+	 * token (a GET of `url`, whatever it answers): closing the trigger must not
+	 * wait for the next sync request to make a checkpoint durable.
+	 */
+	async flush(url: string): Promise<void> {
+		if (!this.pending) return;
+		try {
+			await this.request({ method: 'GET', url, headers: {}, responseType: 'text', timeoutMs: 5000, purpose: 'session' });
+		} catch {
+			// The write happens before the request is sent; its answer does not matter.
+		}
 	}
 
 	async request(req: HttpRequest): Promise<HttpResponse> {
@@ -112,20 +152,28 @@ export class N8nTransport implements HttpTransport {
 	}
 
 	private async takePendingPersist(): Promise<IAdditionalCredentialOptions | undefined> {
-		const session = this.pendingSession;
-		if (session === null) return undefined;
-		this.pendingSession = null;
+		const update = this.pending;
+		if (update === null) return undefined;
+
+		this.pending = null;
 		const ref = this.ctx.getNode().credentials?.[CREDENTIAL_TYPE];
 		if (!ref?.id) return undefined; // An unsaved credential cannot be written back.
 		const stored = await this.ctx.getCredentials(CREDENTIAL_TYPE);
-		return {
-			credentialsDecrypted: {
-				id: ref.id,
-				name: ref.name,
-				type: CREDENTIAL_TYPE,
-				data: { ...stored, session, sessionRevision: '' },
-			},
-		};
+		const data: ICredentialDataDecryptedObject = { ...stored, sessionRevision: '' };
+		const current = sessionForCredential(stored);
+		// n8n offers no compare-and-swap: read just before the write, and never replace a newer
+		// login (another process logged in; ours is over) with an older one.
+		if (update.session !== undefined) {
+			if (supersedes(current, update.session)) {
+				this.logger?.warn('WeChat Web: the credential holds a newer login from elsewhere; not overwriting it.');
+				return undefined;
+			}
+			data.session = update.session;
+		} else if (update.checkpoint !== undefined && !sameSession(current, update.checkpoint)) {
+			return undefined; // A checkpoint for a session the credential no longer holds.
+		}
+		if (update.checkpoint !== undefined) data.checkpoint = update.checkpoint;
+		return { credentialsDecrypted: { id: ref.id, name: ref.name, type: CREDENTIAL_TYPE, data } };
 	}
 
 	private toResponse(raw: IN8nHttpFullResponse, req: HttpRequest): HttpResponse {
@@ -157,4 +205,16 @@ export class N8nTransport implements HttpTransport {
 		if (/timeout|ETIMEDOUT|ECONNABORTED/i.test(`${text} ${code ?? ''}`)) return new NetworkError(`No answer within ${req.timeoutMs} ms.`);
 		return new NetworkError(`Connection failed${code && /^[A-Z_]+$/.test(code) ? ` (${code})` : ''}.`);
 	}
+}
+
+/** True when `stored` is another, later login than `ours` (so writing ours would undo it). */
+function supersedes(stored: string, ours: string): boolean {
+	if (!stored) return false;
+	const a = sessionTokens(stored).sid;
+	const b = sessionTokens(ours).sid;
+	return a !== '' && a !== b && loginTimeOf(stored) > loginTimeOf(ours);
+}
+
+function sameSession(storedSession: string, checkpoint: string): boolean {
+	return !!storedSession && sessionFingerprint(storedSession) === checkpointAccount(checkpoint);
 }

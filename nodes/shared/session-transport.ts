@@ -1,11 +1,10 @@
 /**
- * The trigger's transport: n8n's request helpers (N8nTransport) plus one rule.
+ * The write-back transport: n8n's request helpers (N8nTransport) plus one rule.
  * Before an authenticated request, a session the stored credential does not
- * hold yet — a fresh QR/push login, a session found only in static data, or a
- * refreshed SKey (`tokenRevision`) — is handed to the credential's
- * preAuthentication hook with that request, so n8n writes it into the
- * credential (action nodes and workers read it there). It also keeps a
- * credential that never had a session from failing its first request.
+ * hold yet — a fresh QR/push login or a refreshed SKey (`tokenRevision`) — is
+ * handed to the credential's preAuthentication hook with that request, so n8n
+ * writes it into the credential (action nodes and workers read it there). A
+ * checkpoint that must survive a clean stop travels the same way.
  */
 import type { Session } from '../../lib/wechat/session';
 import type { HttpRequest, HttpResponse, HttpTransport } from '../../lib/wechat/transport';
@@ -16,7 +15,7 @@ export class SessionTransport implements HttpTransport {
 	private persistedRevision = 0;
 
 	constructor(
-		private readonly inner: N8nTransport,
+		readonly inner: N8nTransport,
 		private readonly currentSession: () => Session | null,
 		credentialSid: string,
 	) {
@@ -27,16 +26,29 @@ export class SessionTransport implements HttpTransport {
 	persist(session: Session): void {
 		this.persistedSid = session.tokens.sid;
 		this.persistedRevision = session.tokenRevision;
-		this.inner.persistOnNextRequest(session.toJSON());
+		this.inner.persistOnNextRequest({ session: session.toJSON() });
+	}
+
+	/** Queue a checkpoint for the credential with the next authenticated request. */
+	persistCheckpoint(checkpoint: string): void {
+		this.inner.persistOnNextRequest({ checkpoint });
+	}
+
+	/** Write what is queued now (see N8nTransport.flush). */
+	async flush(url: string): Promise<void> {
+		this.queueSessionChange();
+		await this.inner.flush(url);
 	}
 
 	async request(req: HttpRequest): Promise<HttpResponse> {
-		if (req.purpose !== 'login') {
-			const session = this.currentSession();
-			if (session?.tokens.sid && (session.tokens.sid !== this.persistedSid || session.tokenRevision !== this.persistedRevision)) {
-				this.persist(session);
-			}
-		}
+		if (req.purpose !== 'login') this.queueSessionChange();
 		return await this.inner.request(req);
+	}
+
+	private queueSessionChange(): void {
+		const session = this.currentSession();
+		if (session?.tokens.sid && (session.tokens.sid !== this.persistedSid || session.tokenRevision !== this.persistedRevision)) {
+			this.persist(session);
+		}
 	}
 }

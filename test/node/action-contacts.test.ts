@@ -2,7 +2,7 @@
  * WeChat Web action node — Contact resource: batched Get (chunks of 50, one
  * output per input), Get Many filters, Get Group Members, Set Remark.
  */
-import { resetAccounts } from '../../nodes/shared/accounts';
+import { resetAccounts } from '../../nodes/shared/session-store';
 import type { Phone } from './action-fixtures';
 import { credentialFor, noJitter, rl, run, runError, secretsOf, seenTexts, startPhone, stopN8nTimers } from './action-fixtures';
 import type { StoredCredential } from './harness';

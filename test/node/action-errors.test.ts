@@ -6,7 +6,7 @@
  */
 import type { INodeParameterResourceLocator, INodeParameters } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
-import { resetAccounts } from '../../nodes/shared/accounts';
+import { resetAccounts } from '../../nodes/shared/session-store';
 import { NOT_LOGGED_IN_MESSAGE } from '../../nodes/shared/credential-data';
 import { n8nClock } from '../../nodes/shared/n8n-runtime';
 import type { Phone } from './action-fixtures';
@@ -165,7 +165,7 @@ describe('Session → Log Out', () => {
 		expect(out[0].json).toEqual({ loggedOut: true, user: { id: phone.sim.selfUserName(), nickName: 'Sandbox Me' } });
 		expect(phone.sim.session()?.loggedOut).toBe(true);
 		const err = await runError(cred, send(rl('name', 'Ali')));
-		expect(err.message).toMatch(/^The stored WeChat session is no longer valid \(.*\) Log in again: activate the WeChat Web Trigger and scan the QR code/);
+		expect(err.message).toMatch(/^The stored WeChat session is no longer valid \(.*\)\.? Log in again: activate the WeChat Web Trigger and scan the QR code/);
 		const status = await run(cred, { resource: 'session', operation: 'getStatus' });
 		expect(status[0].json).toMatchObject({ loggedIn: false, code: 'NOT_LOGGED_IN' });
 	});

@@ -3,7 +3,7 @@
  * Session → Log In: the QR comes back at once as PNG + link; confirming on the
  * phone stores the session in the credential, and the next execution uses it.
  */
-import { resetAccounts } from '../../nodes/shared/accounts';
+import { resetAccounts } from '../../nodes/shared/session-store';
 import { WeChatWeb } from '../../nodes/WeChatWeb/WeChatWeb.node';
 import { startSim } from '../helpers/sim-client';
 import type { Simulator } from '../../sandbox/simulator/api';

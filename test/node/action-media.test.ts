@@ -3,7 +3,7 @@
  * message id; every media kind; in-memory and filesystem binary storage) and
  * Get Avatar, with the right file names and MIME types.
  */
-import { resetAccounts } from '../../nodes/shared/accounts';
+import { resetAccounts } from '../../nodes/shared/session-store';
 import type { Phone } from './action-fixtures';
 import {
 	binaryBytes,

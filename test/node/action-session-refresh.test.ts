@@ -3,7 +3,7 @@
  * credential; an action node in another process (a worker) that cached a
  * client with the old SKey must take the stored one instead of being refused.
  */
-import { resetAccounts } from '../../nodes/shared/accounts';
+import { resetAccounts } from '../../nodes/shared/session-store';
 import type { Phone } from './action-fixtures';
 import { credentialFor, noJitter, receive, rl, run, startPhone, stopN8nTimers } from './action-fixtures';
 

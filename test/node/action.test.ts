@@ -4,7 +4,7 @@
  * against the simulator.
  */
 import { WeChatWeb } from '../../nodes/WeChatWeb/WeChatWeb.node';
-import { resetAccounts } from '../../nodes/shared/accounts';
+import { resetAccounts } from '../../nodes/shared/session-store';
 import type { Phone } from './action-fixtures';
 import {
 	binaryItem,

@@ -11,7 +11,7 @@ import { downloadMessageMedia } from '../../nodes/WeChatWebTrigger/media';
 import type { Simulator } from '../../sandbox/simulator/api';
 import type { StoredCredential, TriggerRun } from './harness';
 import { makeCredential, runTrigger, useBinaryMode, waitFor } from './harness';
-import { binaryBytes, credentialData, events, json, parseSession, requestsTo, sessionJson, sha256, sleep, startNodeSim, storedSessionData } from './harness/wechat';
+import { binaryBytes, credentialData, events, json, parseSession, requestsTo, savedPosition, sessionJson, sha256, sleep, startNodeSim, storedSessionData } from './harness/wechat';
 
 jest.setTimeout(20000);
 
@@ -50,7 +50,7 @@ describe('exactly once (default: advance when handed to n8n)', () => {
 		expect(ids(first)).toEqual([a, b]);
 		// Every emit saved the position that includes its own messages (one emit per batch here).
 		const messageEmits = first.emits.filter((e) => e.data[0].length);
-		expect(messageEmits.map((e) => parseSession(e.savedStaticData?.session).seen.includes(String(e.data[0][0].json.id)))).toEqual([true, true]);
+		expect(messageEmits.map((e) => savedPosition(e.savedStaticData).seen.includes(String(e.data[0][0].json.id)))).toEqual([true, true]);
 		await first.closeFunction();
 
 		// While stopped: more messages.
@@ -81,7 +81,7 @@ describe('exactly once (default: advance when handed to n8n)', () => {
 		expect(ids(run)).toEqual(batch.map((m) => m.msgId));
 
 		const groupOnly = sim.inject({ group: 'Sandbox Group', from: 'Bob', type: 'text', text: 'dropped' }).msgId;
-		await waitFor(() => parseSession(run.staticData().session).seen.includes(groupOnly), 5000, 'position past the filtered batch');
+		await waitFor(() => savedPosition(run.staticData()).seen.includes(groupOnly), 5000, 'position past the filtered batch');
 		expect(run.items(0)).toHaveLength(3);
 	});
 });
@@ -95,7 +95,7 @@ describe('after the workflow finished (at least once)', () => {
 		await run.waitForItems(0, 1);
 		const firstEmit = run.emits.find((e) => e.data[0].length);
 		expect(firstEmit?.donePromise).toBeDefined();
-		expect(parseSession(run.staticData().session).seen).not.toContain(m1);
+		expect(savedPosition(run.staticData()).seen).not.toContain(m1);
 
 		const m2 = sim.inject({ from: 'Bob', type: 'text', text: 'two' }).msgId;
 		await sleep(700);
@@ -106,7 +106,7 @@ describe('after the workflow finished (at least once)', () => {
 		expect(ids(run)).toEqual([m1, m2]);
 		// The second emit saved the position after m1 only: a crash now would deliver m2 again.
 		const secondEmit = run.emits.filter((e) => e.data[0].length)[1];
-		const saved = parseSession(secondEmit.savedStaticData?.session).seen;
+		const saved = savedPosition(secondEmit.savedStaticData).seen;
 		expect(saved).toContain(m1);
 		expect(saved).not.toContain(m2);
 
@@ -115,7 +115,7 @@ describe('after the workflow finished (at least once)', () => {
 		const restarted = await start({ options: { advanceSyncPosition: 'afterFinish' } }, { credential, staticData: secondEmit.savedStaticData });
 		await restarted.waitForItems(0, 1);
 		expect(ids(restarted)).toEqual([m2]);
-		await waitFor(() => parseSession(restarted.staticData().session).seen.includes(m2), 5000, 'advanced after the run');
+		await waitFor(() => savedPosition(restarted.staticData()).seen.includes(m2), 5000, 'advanced after the run');
 	});
 });
 
@@ -130,11 +130,11 @@ describe('after the workflow finished: a crashed run (queue mode, the worker die
 		run.finishRun(run.emits.indexOf(batches()[0]), 'crashed');
 		await run.waitForItems(0, 2);
 		expect(ids(run)).toEqual([m1, m1]);
-		expect(parseSession(run.staticData().session).seen).not.toContain(m1);
+		expect(savedPosition(run.staticData()).seen).not.toContain(m1);
 		expect(run.logger.messages('warn').some((m) => m.includes('crashed'))).toBe(true);
 
 		run.finishRun(run.emits.indexOf(batches()[1]), 'success');
-		await waitFor(() => parseSession(run.staticData().session).seen.includes(m1), 5000, 'advanced after the second run');
+		await waitFor(() => savedPosition(run.staticData()).seen.includes(m1), 5000, 'advanced after the second run');
 		const m2 = sim.inject({ from: 'Bob', type: 'text', text: 'two' }).msgId;
 		await run.waitForItems(0, 3);
 		expect(ids(run)).toEqual([m1, m1, m2]);
@@ -158,7 +158,7 @@ describe('after the workflow finished: a crashed run (queue mode, the worker die
 		const m1 = sim.inject({ from: 'Alice', type: 'text', text: 'one' }).msgId;
 		await run.waitForItems(0, 1);
 		run.finishRun(run.emits.findIndex((e) => e.data[0].length), 'error');
-		await waitFor(() => parseSession(run.staticData().session).seen.includes(m1), 5000, 'advanced after the failed run');
+		await waitFor(() => savedPosition(run.staticData()).seen.includes(m1), 5000, 'advanced after the failed run');
 		expect(ids(run)).toEqual([m1]);
 	});
 });

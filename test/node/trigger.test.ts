@@ -4,13 +4,13 @@
  * exactly-once hand-off through static data, and closing.
  */
 import { WeChatClient } from '../../lib/wechat/client';
-import { liveClient } from '../../nodes/shared/accounts';
+import { liveClient } from '../../nodes/shared/session-store';
 import { ALL_MESSAGE_TYPES } from '../../nodes/WeChatWebTrigger/description';
 import { WeChatWebTrigger } from '../../nodes/WeChatWebTrigger/WeChatWebTrigger.node';
 import type { Simulator } from '../../sandbox/simulator/api';
 import type { TriggerRun } from './harness';
 import { makeCredential, runTrigger, waitFor } from './harness';
-import { binaryBytes, credentialData, events, json, parseSession, requestsTo, sessionJson, sleep, startNodeSim, storedSessionData } from './harness/wechat';
+import { binaryBytes, credentialData, events, json, parseSession, requestsTo, savedPosition, sessionJson, sleep, startNodeSim, storedSessionData } from './harness/wechat';
 
 jest.setTimeout(20000);
 
@@ -66,13 +66,16 @@ describe('login', () => {
 		expect(parseSession(session).tokens.sid).toBe(sim.session()?.sid);
 		expect(parseSession(session).user?.NickName).toBe('Sandbox Me');
 		expect(run.credentials.stored(credential.id).session).toBe(session);
-		// …and the workflow's static data holds the same login with the position after the message.
-		const saved = parseSession(run.savedStaticData()?.session);
-		expect(saved.tokens.sid).toBe(sim.session()?.sid);
-		expect(saved.seen).toContain(injected.msgId);
+		// …and the workflow's static data holds the position after the message, and no token (issue 16 item 6).
+		const savedStatic = run.savedStaticData();
+		expect(savedPosition(savedStatic).seen).toContain(injected.msgId);
+		const staticText = JSON.stringify(savedStatic);
+		const tokens = parseSession(session).tokens as Record<string, string>;
+		for (const name of ['sid', 'skey', 'passTicket', 'uin']) expect(staticText).not.toContain(tokens[name]);
+		for (const cookie of ['webwx_data_ticket', 'webwx_auth_ticket', 'wxsid', 'wxuin']) expect(staticText).not.toContain(cookie);
 	});
 
-	it('restores the session from static data without any login request', async () => {
+	it('restores the session without any login request; a pre-2 static data session is taken out of workflow data; sessionRestored announces it', async () => {
 		sim = await startNodeSim();
 		const json0 = await sessionJson(sim);
 		const credential = makeCredential(storedSessionData(sim, json0));
@@ -83,8 +86,10 @@ describe('login', () => {
 		const [message] = await run.waitForItems(0, 1);
 		expect(message.json.id).toBe(injected.msgId);
 		for (const endpoint of ['jslogin', 'login', 'webwxpushloginurl', 'webwxnewloginpage']) expect(requestsTo(sim, endpoint)).toBe(0);
-		expect(run.items(1)).toEqual([]); // no login events for a restore
+		expect(events(run.items(1))).toEqual(['sessionRestored']); // no login: the restart resumed the account
 		expect(run.credentialWrites).toEqual([]);
+		expect(run.staticData().session).toBeUndefined();
+		expect(run.savedStaticData()?.session).toBeUndefined();
 	});
 
 	it('uses the credential when static data belongs to another login', async () => {
@@ -190,7 +195,7 @@ describe('running', () => {
 
 		sim.forceLogout(1102);
 		await waitFor(() => events(run!.items(1)).includes('pushSent'), 8000, 'pushSent');
-		const loggedOut = json(run.items(1)[0]);
+		const loggedOut = json(run.items(1).find((i) => i.json.event === 'loggedOut'));
 		expect(loggedOut).toMatchObject({ event: 'loggedOut', reason: 'kicked', retcode: 1102, account: { nickName: 'Sandbox Me' } });
 		expect(liveClient(`id:${credential.id}`)).toBeUndefined();
 

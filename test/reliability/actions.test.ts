@@ -6,7 +6,7 @@
  * restore the session once.
  */
 import type { INodeParameters } from 'n8n-workflow';
-import { resetAccounts } from '../../nodes/shared/accounts';
+import { resetAccounts } from '../../nodes/shared/session-store';
 import type { Phone } from '../node/action-fixtures';
 import { credentialFor, rl, run, runError, startPhone, stopN8nTimers } from '../node/action-fixtures';
 import { simTime } from './sim-time';

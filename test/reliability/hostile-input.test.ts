@@ -9,7 +9,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { INodeExecutionData } from 'n8n-workflow';
-import { resetAccounts } from '../../nodes/shared/accounts';
+import { resetAccounts } from '../../nodes/shared/session-store';
 import type { Simulator } from '../../sandbox/simulator/api';
 import type { StoredCredential, TriggerRun } from '../node/harness';
 import { makeCredential, runTrigger, waitFor } from '../node/harness';

@@ -4,7 +4,7 @@
  * through faults, a forced logout and failing actions, finds nothing there, and
  * does find a secret planted in a line, as issued or percent-encoded.
  */
-import { resetAccounts } from '../../nodes/shared/accounts';
+import { resetAccounts } from '../../nodes/shared/session-store';
 import { collectedTextCount, findLeaks, secretCount } from '../helpers/secret-scan';
 import { credentialFor, rl, run, runError, startPhone, stopN8nTimers } from '../node/action-fixtures';
 

@@ -12,7 +12,7 @@ import type { HttpRequest } from '../../lib/wechat/transport';
 import type { Simulator } from '../../sandbox/simulator/api';
 import type { TriggerRun } from '../node/harness';
 import { makeCredential, runTrigger, waitFor } from '../node/harness';
-import { parseSession, requestsTo, sessionJson, startNodeSim, storedSessionData } from '../node/harness/wechat';
+import { requestsTo, savedPosition, sessionJson, startNodeSim, storedSessionData } from '../node/harness/wechat';
 import { feed } from './soak-feed';
 
 jest.mock('../../nodes/shared/n8n-runtime', () => {
@@ -93,7 +93,7 @@ it(`${TOTAL.toLocaleString('en')} messages: every one emitted once, heap flat wi
 	await waitFor(() => emitted >= TOTAL, TOTAL * 2, 'all messages');
 	const heapAtEnd = heapMb();
 	feed.active = false;
-	const session = parseSession(run.staticData().session);
+	const session = savedPosition(run.staticData());
 	await run.closeFunction();
 
 	expect(emitted).toBe(TOTAL);

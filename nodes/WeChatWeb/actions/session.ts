@@ -3,7 +3,8 @@ import type { IDataObject } from 'n8n-workflow';
 import type { WeChatClient } from '../../../lib/wechat/client';
 import { LoggedOutError, NotLoggedInError } from '../../../lib/wechat/errors';
 import { qrPng } from '../../../lib/wechat/qr';
-import { accountKey, forgetClient, liveClient, startQrLogin } from '../../shared/accounts';
+import { accountKey, forgetClient, liveClient } from '../../shared/session-store';
+import { startQrLogin } from './qr-login';
 import type { ItemOperation } from './context';
 import { isoTime, settle } from './util';
 

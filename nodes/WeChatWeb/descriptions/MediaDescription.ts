@@ -1,4 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
+import { DEFAULT_MAX_SIZE_MB } from '../actions/media';
 import { chatLocator, outputBinaryField } from './fields';
 
 export const mediaOperations: INodeProperties[] = [
@@ -145,6 +146,14 @@ export const mediaFields: INodeProperties[] = [
 				],
 				default: 'original',
 				description: 'Which version of an image or sticker to download',
+			},
+			{
+				displayName: 'Maximum Size (MB)',
+				name: 'maxSizeMb',
+				type: 'number',
+				typeOptions: { minValue: 0.01, numberPrecision: 2 },
+				default: DEFAULT_MAX_SIZE_MB,
+				description: 'Refuse media larger than this; the download stops as soon as it passes the limit',
 			},
 		],
 	},

@@ -2,7 +2,7 @@
 import type { ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
 import { displayName } from '../../../lib/wechat/contacts';
 import type { RawContact } from '../../../lib/wechat/types';
-import { clientForExecution } from '../../shared/accounts';
+import { clientForExecution } from '../../shared/session-store';
 import { toNodeError } from '../../shared/errors';
 import { chatKind, listLabel } from '../actions/chats';
 import { settle } from '../actions/util';

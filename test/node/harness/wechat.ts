@@ -42,6 +42,25 @@ export function parseSession(json: unknown): { tokens: { sid: string; skey: stri
 	return JSON.parse(String(json)) as { tokens: { sid: string; skey: string; uin: string }; seen: string[]; user: { NickName: string } | null };
 }
 
+export interface SavedPosition {
+	/** SyncKey values by Key, e.g. { 1: 7, 2: 9 } */
+	syncKey: Record<number, number>;
+	seen: string[];
+	account: string;
+	seq: number;
+}
+
+/** The receive position a checkpoint (static data or credential field) holds; an empty position when there is none. */
+export function savedPosition(holder: { checkpoint?: unknown } | undefined | null): SavedPosition {
+	const raw = holder?.checkpoint;
+	if (typeof raw !== 'string' || !raw) return { syncKey: {}, seen: [], account: '', seq: 0 };
+	const checkpoint = JSON.parse(raw) as { account: string; seq: number; cursor: string };
+	const cursor = JSON.parse(checkpoint.cursor) as { syncKey: { List: Array<{ Key: number; Val: number }> } | null; seen: string[] };
+	const syncKey: Record<number, number> = {};
+	for (const k of cursor.syncKey?.List ?? []) syncKey[k.Key] = k.Val;
+	return { syncKey, seen: cursor.seen, account: checkpoint.account, seq: checkpoint.seq };
+}
+
 /** The bytes of an emitted binary, whatever the storage mode. */
 export async function binaryBytes(binary: IBinaryData): Promise<Buffer> {
 	if (binary.id) return await binaryService().getAsBuffer(binary);

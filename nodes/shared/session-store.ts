@@ -1,19 +1,23 @@
 /**
- * One live client per WeChat account (per credential) in this n8n process, so
- * the trigger and every action node share the session, the contact cache and —
- * most importantly — one send queue, and a session is restored (or refreshed)
- * once even when many executions start together. Other processes (queue-mode
- * workers) build their own from the credential, where logins are written back.
+ * The home of the session on the n8n side. One module owns:
+ * - the one place a client is built (`openClient`), always with the
+ *   write-back transport, so every login or refreshed SKey reaches the credential;
+ * - the per-account registry of this process: the trigger's live client, the
+ *   action nodes' cached one, restore-once when many executions start together,
+ *   and one send queue per account that survives a trigger restart;
+ * - the sync-loop lock (one receiver per account and process).
+ * Checkpoints (the receive position) live in ./checkpoint.ts; reading the
+ * credential in ./credential-data.ts.
  */
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 import { WeChatClient } from '../../lib/wechat/client';
-import { InvalidInputError, LoggedOutError, NotLoggedInError, WeChatError } from '../../lib/wechat/errors';
+import { LoggedOutError, LOGOUT_TEXT, NotLoggedInError, WeChatError } from '../../lib/wechat/errors';
 import type { Logger } from '../../lib/wechat/http';
+import { SendPacer } from '../../lib/wechat/pacing';
 import { accountSettings, CREDENTIAL_TYPE, NOT_LOGGED_IN_MESSAGE, sessionForCredential, sessionTokens } from './credential-data';
-import { deferred } from './deferred';
 import type { RequestContext } from './n8n-runtime';
-import { SessionTransport } from './session-transport';
 import { n8nClock, N8nTransport } from './n8n-runtime';
+import { SessionTransport } from './session-transport';
 
 /** A client restored for action nodes reloads its contacts when older than this. */
 export const CONTACTS_MAX_AGE_MS = 10 * 60 * 1000;
@@ -26,10 +30,41 @@ interface Entry {
 
 const entries = new Map<string, Entry>();
 const restoring = new Map<string, Promise<WeChatClient>>();
+const pacers = new Map<string, SendPacer>();
 
 export function accountKey(ctx: Pick<RequestContext, 'getNode'>): string {
 	const ref = ctx.getNode().credentials?.[CREDENTIAL_TYPE];
 	return ref?.id ? `id:${ref.id}` : `name:${ref?.name ?? 'unsaved'}`;
+}
+
+export interface OpenedClient {
+	client: WeChatClient;
+	/** The credential's session ('' when it has none). */
+	sessionJson: string;
+	data: ICredentialDataDecryptedObject;
+	transport: SessionTransport;
+}
+
+/**
+ * The one construction of a client on the n8n side: the credential's settings,
+ * n8n's request helpers behind the write-back rule, and this account's send
+ * queue (shared by every client of the account in this process, so neither a
+ * trigger restart nor a second workflow resets the minute's send count).
+ */
+export async function openClient(ctx: RequestContext, logger?: Logger): Promise<OpenedClient> {
+	const data = await ctx.getCredentials<ICredentialDataDecryptedObject>(CREDENTIAL_TYPE);
+	const settings = accountSettings(data);
+	const sessionJson = sessionForCredential(data);
+	const key = accountKey(ctx);
+	let pacer = pacers.get(key);
+	if (!pacer || JSON.stringify(pacer.options) !== JSON.stringify({ ...pacer.options, ...settings.pacing })) {
+		pacer = new SendPacer(n8nClock, settings.pacing);
+		pacers.set(key, pacer);
+	}
+	let client: WeChatClient | undefined;
+	const transport = new SessionTransport(new N8nTransport(ctx), () => client?.session ?? null, sessionTokens(sessionJson).sid);
+	client = new WeChatClient({ transport, clock: n8nClock, logger, mode: settings.mode, originOverride: settings.originOverride, pacer });
+	return { client, sessionJson, data, transport };
 }
 
 /** The trigger announces its client while its loop runs. */
@@ -39,6 +74,11 @@ export function registerLiveClient(key: string, client: WeChatClient): void {
 
 export function unregisterLiveClient(key: string, client: WeChatClient): void {
 	if (entries.get(key)?.client === client) entries.delete(key);
+}
+
+/** A client that logged in outside the trigger (the action node's QR login) becomes this account's client. */
+export function adoptClient(key: string, client: WeChatClient): void {
+	entries.set(key, { client, live: false });
 }
 
 /** Forget a client whose session died, so the next execution restores from the credential again. */
@@ -73,18 +113,6 @@ export function releaseSyncLoop(key: string, owner: object): void {
 	if (syncLoops.get(key) === owner) syncLoops.delete(key);
 }
 
-function newClient(data: ICredentialDataDecryptedObject, ctx: RequestContext, logger?: Logger): WeChatClient {
-	const settings = accountSettings(data);
-	return new WeChatClient({
-		transport: new N8nTransport(ctx),
-		clock: n8nClock,
-		logger,
-		mode: settings.mode,
-		originOverride: settings.originOverride,
-		pacing: settings.pacing,
-	});
-}
-
 /**
  * A client for one execution: borrows the live or cached client of this account
  * (forked onto this execution's request helpers), or restores the credential's
@@ -109,7 +137,7 @@ export async function clientForExecution(ctx: RequestContext, logger?: Logger): 
 	let pending = restoring.get(key);
 	if (!pending) {
 		pending = (async () => {
-			const client = newClient(data, ctx, logger);
+			const { client } = await openClient(ctx, logger);
 			const failure = await client.restore(sessionJson).then(
 				() => null,
 				(err: unknown) => err,
@@ -128,78 +156,15 @@ function restoreFailure(err: unknown): unknown {
 	// Session.fromJSON: the stored text is not a session this package can read.
 	if (!(err instanceof WeChatError)) return new NotLoggedInError(`${(err as Error).message} ${NOT_LOGGED_IN_MESSAGE}`);
 	if (!(err instanceof LoggedOutError)) return err;
-	const why = err.message.replace(/^WeChat logged this session out: /, '');
 	return new NotLoggedInError(
-		`The stored WeChat session is no longer valid (${why}) Log in again: activate the WeChat Web Trigger and scan the QR code, or paste a new session.`,
+		`The stored WeChat session is no longer valid (${LOGOUT_TEXT[err.reason]}). Log in again: activate the WeChat Web Trigger and scan the QR code, or paste a new session.`,
 	);
-}
-
-/** A client the trigger owns (logs in, runs the loop); nothing cached is reused. */
-export async function triggerClient(ctx: RequestContext, logger?: Logger): Promise<{ client: WeChatClient; transport: N8nTransport; sessionJson: string; data: ICredentialDataDecryptedObject }> {
-	const data = await ctx.getCredentials<ICredentialDataDecryptedObject>(CREDENTIAL_TYPE);
-	const transport = new N8nTransport(ctx);
-	const settings = accountSettings(data);
-	const client = new WeChatClient({ transport, clock: n8nClock, logger, mode: settings.mode, originOverride: settings.originOverride, pacing: settings.pacing });
-	return { client, transport, sessionJson: sessionForCredential(data), data };
 }
 
 /** Test hook: forget every client (each test starts from the credential). */
 export function resetAccounts(): void {
 	entries.clear();
 	restoring.clear();
-	pendingLogins.clear();
 	syncLoops.clear();
-}
-
-/** QR logins started by the action node that still wait for the phone, by account. */
-const pendingLogins = new Map<string, Promise<unknown>>();
-
-export interface StartedLogin {
-	uuid: string;
-	url: string;
-	/** Settles when the phone confirmed (session stored) or the QR expired. */
-	done: Promise<void>;
-}
-
-/**
- * Starts a QR login for the action node: resolves as soon as the QR exists (so
- * the execution can hand it on), while scan polling continues in this n8n
- * process. On confirmation the session is written into the credential (through
- * the SessionTransport rule) and becomes this process's client for the account.
- */
-export async function startQrLogin(ctx: RequestContext, logger?: Logger): Promise<StartedLogin> {
-	const key = accountKey(ctx);
-	if (pendingLogins.has(key)) {
-		throw new InvalidInputError(
-			'A login for this account is already waiting for the phone.',
-			'Scan the QR code returned earlier, or wait until it expires (about 4 minutes) and run this again.',
-		);
-	}
-	const { client, transport, sessionJson } = await triggerClient(ctx, logger);
-	client.http.rebind(new SessionTransport(transport, () => client.session, sessionTokens(sessionJson).sid));
-	const first = deferred<{ uuid: string; url: string }>();
-	// One QR, no push login: nobody would see a second QR or know to look at the phone.
-	const login = client.login({
-		previous: null,
-		push: false,
-		maxQrRefreshes: 0,
-		onEvent: (e) => {
-			if (e.type === 'qr') first.resolve({ uuid: e.uuid, url: e.url });
-			else if (e.type === 'scanned') logger?.info('WeChat Web: QR code scanned; confirm on the phone.');
-		},
-	});
-	const done = login.then(
-		() => {
-			entries.set(key, { client, live: false });
-			logger?.info(`WeChat Web: logged in as ${client.user?.NickName ?? 'unknown'}; the session is stored in the credential.`);
-		},
-		(err: unknown) => {
-			logger?.warn(`WeChat Web: the QR login ended without a session (${err instanceof Error ? err.message : String(err)}).`);
-			first.reject(err instanceof Error ? err : new Error(String(err)));
-		},
-	);
-	pendingLogins.set(key, done);
-	void done.finally(() => pendingLogins.delete(key));
-	const qr = await first.promise;
-	return { ...qr, done };
+	pacers.clear();
 }
