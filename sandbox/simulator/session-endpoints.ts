@@ -30,13 +30,18 @@ export function webwxinit(ctx: SimContext, ex: Exchange): void {
 		// Groups here have members without nicknames (protocol.md §1.6): clients must batchgetcontact.
 		const recent = ctx.injector.recentChats();
 		const list = recent.map((c) => renderContact(account, c, s, c.kind === 'group' ? 'noNick' : 'full'));
-		// A restore resumes where the client last acknowledged; a fresh login where it began.
+		// The first init of a login starts at the login (history and anything since come in the
+		// first syncs); a later one (a restore) answers the server's current key, past everything
+		// pending: a client that adopts it instead of its saved key skips what arrived meanwhile.
+		const position = s.initialized ? ctx.log.seq : s.baseSeq;
+		s.initialized = true;
 		s.syncCheckKeyIssued = false;
+		s.staleSyncCheck = false;
 		ex.json({
 			BaseResponse: { Ret: 0, ErrMsg: '' },
 			Count: list.length,
 			ContactList: list,
-			SyncKey: ctx.log.syncKey(Math.max(s.ackSeq, s.baseSeq)),
+			SyncKey: ctx.log.syncKey(position),
 			User: renderSelf(account, s),
 			ChatSet: recent.map((c) => s.un(c.id)).join(',') + ',',
 			SKey: s.skey,

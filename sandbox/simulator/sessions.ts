@@ -39,14 +39,16 @@ export class Session implements Names {
 	logoutCode = 1101;
 	/** Log position when the session started: nothing before it is ever delivered. */
 	readonly baseSeq: number;
-	/** Highest SyncKey the client has sent back (what webwxinit resumes from). */
-	ackSeq: number;
+	/** webwxinit has answered this session before: a later webwxinit is a restore (CONTRACT "Sync"). */
+	initialized = false;
 	/** Phone activity since the last webwxsync (selector 7). */
 	activity = false;
 	/** selectorSpin fault: the next webwxsync returns nothing new. */
 	spinNext = false;
 	/** A SyncCheckKey was handed out since the last webwxinit (synccheck must use it). */
 	syncCheckKeyIssued = false;
+	/** The last synccheck carried the SyncKey instead of the SyncCheckKey: webwxsync stays empty until one carries the right key. */
+	staleSyncCheck = false;
 	/** rotateSkey(): handed out by the next webwxsync, then the old skey is refused. */
 	pendingSkey?: string;
 	readonly sentById = new Map<string, SentRecord>();
@@ -63,7 +65,6 @@ export class Session implements Names {
 	) {
 		this.uin = account.uin;
 		this.baseSeq = startSeq;
-		this.ackSeq = startSeq;
 	}
 
 	/** This session's UserName for a raw id (created on first use). */

@@ -12,15 +12,18 @@ import { tokensEqual } from './util';
 
 const synccheckBody = (retcode: number | string, selector: number | string) => `window.synccheck={retcode:"${retcode}",selector:"${selector}"}`;
 
+/** Keys 11, 201 and 1001 are what only the SyncCheckKey carries (the SyncKey has 1, 2, 3, 1000). */
+const isSyncCheckKey = (keys: Map<number, number>) => keys.has(11) && keys.has(201) && keys.has(1001);
+
 /** Which selector a synccheck from key position `pos` deserves now, or null to hold. */
-function selectorFor(ctx: SimContext, s: Session, pos: number, keys: Map<number, number>): string | null {
+function selectorFor(ctx: SimContext, s: Session, pos: number): string | null {
+	// Polling with the SyncKey instead of the SyncCheckKey after a sync: selector 6 at once,
+	// whatever is pending, and the webwxsync it provokes is empty (the WB#113 loop, CONTRACT "Sync").
+	if (s.staleSyncCheck) return '6';
 	const pending = ctx.log.after(Math.max(pos, s.baseSeq));
 	if (pending.some((e) => e.kind === 'msg')) return '2';
 	if (pending.length > 0) return '4';
 	if (s.activity) return '7';
-	// Polling with the SyncKey instead of the SyncCheckKey after a sync: the
-	// server keeps signalling and webwxsync has nothing (the WB#113 loop).
-	if (s.syncCheckKeyIssued && !(keys.has(11) && keys.has(201) && keys.has(1001))) return '6';
 	return null;
 }
 
@@ -34,6 +37,7 @@ export function synccheck(ctx: SimContext, ex: Exchange): void {
 	if (!tokensEqual(q.skey, s.skey)) return ex.js(synccheckBody(1101, 0));
 	const keys = parseSyncCheckKey(q.synckey ?? '');
 	if (!keys) return ex.js(synccheckBody(1100, 0));
+	s.staleSyncCheck = s.syncCheckKeyIssued && !isSyncCheckKey(keys);
 	if (ex.record.fault === 'selectorSpin') {
 		s.spinNext = true;
 		return ex.js(synccheckBody(0, 2));
@@ -47,7 +51,7 @@ export function synccheck(ctx: SimContext, ex: Exchange): void {
 				ex.js(synccheckBody(s.logoutCode, 0));
 				return true;
 			}
-			const sel = selectorFor(ctx, s, pos, keys);
+			const sel = selectorFor(ctx, s, pos);
 			if (sel === null) return false;
 			ex.js(synccheckBody(0, sel));
 			return true;
@@ -91,11 +95,11 @@ export function webwxsync(ctx: SimContext, ex: Exchange): void {
 		const requested = syncKeyPosition(body.SyncKey);
 		if (requested === null) return ex.ret(1200, 'SyncKey malformed');
 		const pos = Math.min(Math.max(requested, s.baseSeq), ctx.log.seq);
-		s.ackSeq = Math.max(s.ackSeq, pos);
 		let taken: LogEvent[] = [];
 		let more = false;
 		if (s.spinNext) s.spinNext = false;
-		else ({ taken, more } = page(ctx.log.after(pos), ctx.opts.syncPageSize));
+		// After a synccheck with the SyncKey instead of the SyncCheckKey: nothing, keys unmoved.
+		else if (!s.staleSyncCheck) ({ taken, more } = page(ctx.log.after(pos), ctx.opts.syncPageSize));
 		s.activity = false;
 		// staleKey fault: the page is delivered but the key stays where it was.
 		const end = taken.length && ex.record.fault !== 'staleKey' ? taken[taken.length - 1].seq : pos;

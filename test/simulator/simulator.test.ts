@@ -369,6 +369,39 @@ describe('sync', () => {
 		expect((await synccheck(sim, l, { key: { List: [{ Key: 2, Val: 1 }] } })).text).toBe('window.synccheck={retcode:"1100",selector:"0"}');
 	});
 
+	test('the SyncKey instead of the SyncCheckKey: selector 6 even with messages pending, and webwxsync stays empty until the right key', async () => {
+		await start({ syncHoldMs: 100 });
+		const l = await login(sim);
+		// Before the first webwxsync the SyncKey from init is the right synccheck key.
+		const first = sim.inject({ type: 'text', from: 'Alice', text: 'one' });
+		expect((await synccheck(sim, l, { key: l.syncKey })).text).toBe('window.synccheck={retcode:"0",selector:"2"}');
+		expect(((await sync(sim, l)).AddMsgList as Json[]).map((m) => m.MsgId)).toEqual([first.msgId]);
+		const second = sim.inject({ type: 'text', from: 'Bob', text: 'two' });
+		const keyBefore = formatKey(l.syncKey);
+		for (let i = 0; i < 3; i++) {
+			expect((await synccheck(sim, l, { key: l.syncKey })).text).toBe('window.synccheck={retcode:"0",selector:"6"}');
+			const empty = await sync(sim, l);
+			expect([empty.AddMsgCount, formatKey(empty.SyncKey)]).toEqual([0, keyBefore]);
+		}
+		expect((await synccheck(sim, l)).text).toBe('window.synccheck={retcode:"0",selector:"2"}');
+		expect(((await sync(sim, l)).AddMsgList as Json[]).map((m) => m.MsgId)).toEqual([second.msgId]);
+	});
+
+	test('webwxinit: the first of a login starts at the login, a later one (restore) answers the current SyncKey', async () => {
+		await start({ syncHoldMs: 100 });
+		const l = await login(sim);
+		const atLogin = formatKey(l.syncKey);
+		const ids = sim.injectMany([1, 2, 3].map((i) => ({ type: 'text' as const, from: 'Carol', text: `m${i}` }))).map((m) => m.msgId);
+		const again = await post(sim, l, 'webwxinit', { r: ~Date.now(), pass_ticket: l.passTicket }, {});
+		expect(formatKey(again.SyncKey)).not.toBe(atLogin);
+		// The restored key is past everything pending: nothing to signal, nothing to fetch.
+		const restored: Login = { ...l, syncKey: again.SyncKey, syncCheckKey: undefined };
+		expect((await synccheck(sim, restored)).text).toBe('window.synccheck={retcode:"0",selector:"0"}');
+		expect((await sync(sim, restored)).AddMsgCount).toBe(0);
+		// The key saved before (the login's) still fetches them.
+		expect(((await sync(sim, l)).AddMsgList as Json[]).map((m) => m.MsgId)).toEqual(ids);
+	});
+
 	test('a client that disconnects releases the hold and is recorded as aborted', async () => {
 		await start({ syncHoldMs: 5000 });
 		const l = await login(sim);
