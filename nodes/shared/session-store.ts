@@ -62,7 +62,7 @@ export async function openClient(ctx: RequestContext, logger?: Logger): Promise<
 		pacers.set(key, pacer);
 	}
 	let client: WeChatClient | undefined;
-	const transport = new SessionTransport(new N8nTransport(ctx), () => client?.session ?? null, sessionTokens(sessionJson).sid);
+	const transport = new SessionTransport(new N8nTransport(ctx, logger), () => client?.session ?? null, sessionTokens(sessionJson).sid);
 	client = new WeChatClient({ transport, clock: n8nClock, logger, mode: settings.mode, originOverride: settings.originOverride, pacer });
 	return { client, sessionJson, data, transport };
 }

@@ -104,13 +104,14 @@ describe.each<Mode>(['onHandOff', 'afterFinish', 'afterSuccess'])('%s', (mode) =
 	});
 });
 
-it('an SKey refreshed by a sync reaches the credential, so a restart resumes without any login', async () => {
+it('an SKey refreshed by a sync without messages (no emit) reaches the credential, so a restart resumes without any login', async () => {
 	const credential = await loggedIn();
 	const first = await start('onHandOff', credential);
-	const oldSkey = sim.session()?.skey;
-	sim.rotateSkey();
 	const a = sim.inject({ from: 'Alice', type: 'text', text: 'a' }).msgId;
 	await first.waitForItems(0, 1);
+	const oldSkey = sim.session()?.skey;
+	sim.rotateSkey();
+	sim.modifyContact('Alice', { remarkName: 'Alice (new)' }); // a sync page with no message: nothing is emitted
 	await waitFor(() => first.credentialWrites.some((w) => parseSession(w.data.session).tokens.skey === sim.session()?.skey), 8000, 'new skey stored');
 	expect(sim.session()?.skey).not.toBe(oldSkey);
 	await first.closeFunction();
@@ -123,4 +124,34 @@ it('an SKey refreshed by a sync reaches the credential, so a restart resumes wit
 	expect(ids(second)).toEqual([b]);
 	for (const endpoint of ['jslogin', 'login', 'webwxpushloginurl', 'webwxnewloginpage']) expect(requestsTo(sim, endpoint)).toBe(0);
 	expect(second.items(1).map((i) => i.json.event)).toEqual(['sessionRestored']);
+});
+
+it('a run that ended without any result (n8n never started it) is not taken for a success: After the Workflow Succeeded hands the batch over again', async () => {
+	const credential = await loggedIn();
+	const run = await start('afterSuccess', credential);
+	const a = sim.inject({ from: 'Alice', type: 'text', text: 'a' }).msgId;
+	await run.waitForItems(0, 1);
+	const first = messageEmits(run)[0];
+	first.donePromise?.resolve(undefined as never);
+	await run.waitForItems(0, 2);
+	expect(ids(run)).toEqual([a, a]);
+	expect(savedPosition(run.staticData()).seen).not.toContain(a);
+});
+
+it('the write-back never replaces a newer login stored by another process with this session', async () => {
+	const credential = await loggedIn();
+	const run = await start('onHandOff', credential);
+	// Another process logged in later and stored its session (loginTime after ours).
+	const ours = parseSession(run.credentials.stored(credential.id).session ?? credential.data.session ?? credential.data.sessionImport);
+	const newer = JSON.stringify({ ...ours, tokens: { ...ours.tokens, sid: 'another-login-sid' }, loginTime: (ours as { loginTime?: number }).loginTime! + 60 });
+	const ref = { id: credential.id, name: credential.name };
+	await run.credentials.updateCredentials(ref, credential.type, { ...run.credentials.stored(credential.id), session: newer, sessionRevision: '1' });
+	// Our session changes (a refreshed SKey): the trigger wants to write it back.
+	sim.rotateSkey();
+	sim.inject({ from: 'Alice', type: 'text', text: 'a' });
+	await run.waitForItems(0, 1);
+	sim.inject({ from: 'Bob', type: 'text', text: 'b' });
+	await run.waitForItems(0, 2);
+	expect(run.credentials.stored(credential.id).session).toBe(newer);
+	expect(run.logger.lines.some((l) => /newer login from elsewhere/.test(l.message))).toBe(true);
 });

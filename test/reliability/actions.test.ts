@@ -9,6 +9,7 @@ import type { INodeParameters } from 'n8n-workflow';
 import { resetAccounts } from '../../nodes/shared/session-store';
 import type { Phone } from '../node/action-fixtures';
 import { credentialFor, rl, run, runError, startPhone, stopN8nTimers } from '../node/action-fixtures';
+import { runTrigger, waitFor } from '../node/harness';
 import { simTime } from './sim-time';
 
 jest.mock('../../nodes/shared/n8n-runtime', () => jest.requireActual('./trigger-fixture').runtimeInSimulatedTime());
@@ -53,6 +54,24 @@ describe('pacing', () => {
 			expect(inWindow).toBeLessThanOrEqual(20);
 		}
 		for (let i = 1; i < times.length; i++) expect(times[i] - times[i - 1]).toBeGreaterThanOrEqual(1500);
+	});
+
+	it('the per-minute cap holds across a trigger start: the account keeps one send queue in the process (issue 16 item 15)', async () => {
+		const cred = credentialFor(phone, { minSendIntervalSeconds: 0, maxSendsPerMinute: 3 });
+		simTime.probe = () => sendRequests().length;
+		simTime.nowFollowsSleeps = true;
+		await run(cred, Array.from({ length: 3 }, (_, i) => sendText(`before ${i}`)), Array.from({ length: 3 }, () => ({ json: {} })));
+		// The trigger starts on the same account: its client becomes the one executions borrow.
+		const trigger = await runTrigger({}, { credential: cred });
+		try {
+			await waitFor(() => phone.sim.requests.some((r) => r.endpoint === 'synccheck'), 8000, 'the trigger receiving');
+			await run(cred, [sendText('after the trigger started')], [{ json: {} }]);
+		} finally {
+			await trigger.closeFunction();
+		}
+		const times = sendRequests().map((_, i) => simTime.timeAtProbe(i));
+		expect(times).toHaveLength(4);
+		expect(times[3] - times[0]).toBeGreaterThanOrEqual(60_000);
 	});
 });
 
