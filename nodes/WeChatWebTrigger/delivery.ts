@@ -9,8 +9,7 @@
  *   when the run ended (afterFinish) or succeeded (afterSuccess). A run n8n
  *   gave up (crashed; queue mode: its worker died) gets the batch again.
  */
-import type { IRun } from 'n8n-workflow';
-import type { INodeExecutionData } from 'n8n-workflow';
+import type { INodeExecutionData, IRun } from 'n8n-workflow';
 import type { TriggerScope } from './scope';
 
 export type AdvanceMode = 'onHandOff' | 'afterFinish' | 'afterSuccess';

@@ -61,9 +61,11 @@ export async function openClient(ctx: RequestContext, logger?: Logger): Promise<
 		pacer = new SendPacer(n8nClock, settings.pacing);
 		pacers.set(key, pacer);
 	}
-	let client: WeChatClient | undefined;
-	const transport = new SessionTransport(new N8nTransport(ctx, logger), () => client?.session ?? null, sessionTokens(sessionJson).sid);
-	client = new WeChatClient({ transport, clock: n8nClock, logger, mode: settings.mode, originOverride: settings.originOverride, pacer });
+	// The transport asks the client for its session: the client is built right after it.
+	const built: { client?: WeChatClient } = {};
+	const transport = new SessionTransport(new N8nTransport(ctx, logger), () => built.client?.session ?? null, sessionTokens(sessionJson).sid);
+	const client = new WeChatClient({ transport, clock: n8nClock, logger, mode: settings.mode, originOverride: settings.originOverride, pacer });
+	built.client = client;
 	return { client, sessionJson, data, transport };
 }
 
