@@ -3,6 +3,7 @@
  * `npm run bench`: every scenario runs ours and its comparison side by side in
  * interleaved rounds on the loopback simulator; prints a table of medians and
  * ratios and writes it to bench-results/. BENCH_QUICK=1 shrinks every size;
+ * BENCH_HOSTILE_KB sets scenario 7's smaller input (default 100, against 10× that);
  * BENCH_ONLY=1,3 runs some scenarios only. Not part of the tests.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -10,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { burst } from './scenarios/burst';
 import { contacts } from './scenarios/contacts';
+import { hostileText } from './scenarios/hostile-text';
 import { latency } from './scenarios/latency';
 import { media, uploadBuffered, uploadStreamed } from './scenarios/media';
 import { memory } from './scenarios/memory';
@@ -20,7 +22,7 @@ import { formatTable } from './table';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const num = (name: string, full: number, quick: number) => Number(process.env[name] ?? (QUICK ? quick : full));
-const only = new Set((process.env.BENCH_ONLY ?? '1,2,3,4,5,6').split(',').map((s) => s.trim()));
+const only = new Set((process.env.BENCH_ONLY ?? '1,2,3,4,5,6,7').split(',').map((s) => s.trim()));
 
 async function main(): Promise<void> {
 	const started = Date.now();
@@ -46,6 +48,7 @@ async function main(): Promise<void> {
 					),
 			],
 			['6', 'memory', () => memory(num('BENCH_MEMORY_MSGS', 1_000_000, 100_000))],
+			['7', 'hostile-text', () => hostileText(num('BENCH_HOSTILE_KB', 100, 100) * 1000)],
 		];
 		for (const [id, name, run] of scenarios) {
 			if (!only.has(id)) continue;

@@ -4,15 +4,15 @@
  * answers "not available" with an empty 200, so an empty body is an error, never
  * a 0-byte file (§6.12, §6.13). The first chunk is read before returning to tell.
  */
-import { safeFileName } from './messages/media';
+import { requireDataTicket } from './data-ticket';
 import { AbortedError, InvalidInputError, MediaUnavailableError, NetworkError, WeChatError, isAbort } from './errors';
 import type { WeChatHttp } from './http';
 import { CGI, buildQuery, checkRet, endpointName } from './http';
 import type { Session } from './session';
 import type { HttpResponse } from './transport';
 import { headerValue } from './transport';
+import { extensionForMimeType, pickMimeType, safeFileName } from './media-vocabulary';
 import type { MediaReference } from './types';
-import { requireDataTicket } from './upload';
 
 /** `big` = large, `slave` = thumbnail, `original` = no `type` parameter (OFF's full view). */
 export type ImageVariant = 'big' | 'slave' | 'original';
@@ -22,6 +22,12 @@ export interface DownloadOptions {
 	variant?: ImageVariant;
 	signal?: AbortSignal;
 	timeoutMs?: number;
+	/**
+	 * Refuse media larger than this: at once when the server announces a larger
+	 * size, else while streaming, as soon as the bytes read pass it (the stream
+	 * then throws MediaTooLargeError and the connection is released).
+	 */
+	maxBytes?: number;
 }
 
 export interface MediaStream {
@@ -52,9 +58,11 @@ export interface AvatarOptions {
 	big?: boolean;
 }
 
-/** Raised by downloadToBuffer when the media exceeds the caller's cap; the stream is cancelled. */
+/** Raised when media exceeds the caller's `maxBytes`; the stream is cancelled. */
 export class MediaTooLargeError extends InvalidInputError {
 	readonly maxBytes: number;
+	/** The size the server announced, when it did. */
+	readonly size?: number;
 	constructor(maxBytes: number, size?: number) {
 		super(
 			`The media is ${size !== undefined ? `${size} bytes` : 'larger than allowed'}, more than the limit of ${maxBytes} bytes.`,
@@ -62,6 +70,7 @@ export class MediaTooLargeError extends InvalidInputError {
 		);
 		this.name = 'MediaTooLargeError';
 		this.maxBytes = maxBytes;
+		if (size !== undefined) this.size = size;
 	}
 }
 
@@ -127,13 +136,19 @@ export async function downloadMedia(http: WeChatHttp, session: Session, ref: Med
 	for (const req of requests) {
 		const opened = await openStream(http, session, req, opts);
 		if (!opened) continue;
+		const announced = sizeOf(opened.res);
+		const { maxBytes } = opts;
+		if (maxBytes !== undefined && announced !== undefined && announced > maxBytes) {
+			opened.close();
+			throw new MediaTooLargeError(maxBytes, announced);
+		}
+		// Server and message words alike pass the vocabulary's allow-list: never an active type, never a path.
 		const mimeType = pickMimeType(headerValue(opened.res, 'content-type'), opened.first, ref.mimeType);
 		return {
-			stream: opened.stream,
+			stream: maxBytes === undefined ? opened.stream : capped(opened.stream, maxBytes, opened.close),
 			mimeType,
-			// Names from references and headers are the sender's/server's words: never a path.
-			fileName: safeFileName(ref.fileName || dispositionFileName(headerValue(opened.res, 'content-disposition')) || '', `${ref.msgId || ref.mediaId || 'media'}.${extensionFor(mimeType)}`),
-			size: sizeOf(opened.res) ?? (ref.size && ref.size > 0 ? ref.size : undefined),
+			fileName: safeFileName(ref.fileName || dispositionFileName(headerValue(opened.res, 'content-disposition')) || '', `${ref.msgId || ref.mediaId || 'media'}.${extensionForMimeType(mimeType)}`),
+			size: announced ?? (ref.size && ref.size > 0 ? ref.size : undefined),
 			cancel: opened.close,
 		};
 	}
@@ -154,7 +169,7 @@ export async function downloadAvatar(http: WeChatHttp, session: Session, userNam
 	return {
 		stream: opened.stream,
 		mimeType,
-		fileName: `avatar-${userName.replace(/[^A-Za-z0-9]/g, '').slice(0, 12) || 'contact'}.${extensionFor(mimeType)}`,
+		fileName: `avatar-${userName.replace(/[^A-Za-z0-9]/g, '').slice(0, 12) || 'contact'}.${extensionForMimeType(mimeType)}`,
 		size: sizeOf(opened.res),
 		cancel: opened.close,
 	};
@@ -190,6 +205,19 @@ export async function readAll(media: MediaStream, maxBytes?: number): Promise<Ui
 	}
 	const joined = Buffer.concat(parts, total);
 	return new Uint8Array(joined.buffer, joined.byteOffset, joined.byteLength);
+}
+
+/** Passes bytes through until more than `maxBytes` arrived, then calls `close` (release the connection) and throws MediaTooLargeError. */
+export async function* capped(source: AsyncIterable<Uint8Array>, maxBytes: number, close: () => void): AsyncGenerator<Uint8Array> {
+	let total = 0;
+	for await (const chunk of source) {
+		total += chunk.byteLength;
+		if (total > maxBytes) {
+			close();
+			throw new MediaTooLargeError(maxBytes);
+		}
+		yield chunk;
+	}
 }
 
 interface Opened {
@@ -325,46 +353,6 @@ async function rejectEnvelope(endpoint: string, first: Uint8Array, iterator: Asy
 	}
 	if (ret !== undefined && Number.isFinite(ret)) checkRet(endpoint, ret, errMsg);
 	throw new MediaUnavailableError(`${endpoint} answered with a status document instead of media.`);
-}
-
-const UNINFORMATIVE_TYPES = new Set(['', 'application/octet-stream', 'binary/octet-stream', 'application/x-download', 'application/force-download', 'application/download', 'text/plain', 'text/html']);
-
-/** Content-Type when it says something, else the magic bytes, else what the message said. */
-export function pickMimeType(contentType: string | undefined, first: Uint8Array, fallback: string | undefined): string {
-	const ct = (contentType ?? '').split(';')[0].trim().toLowerCase();
-	if (!UNINFORMATIVE_TYPES.has(ct)) return ct;
-	return sniffMimeType(first) ?? (fallback || 'application/octet-stream');
-}
-
-export function sniffMimeType(b: Uint8Array): string | undefined {
-	const at = (i: number) => (i < b.byteLength ? b[i] : -1);
-	const ascii = (i: number, s: string) => [...s].every((c, k) => at(i + k) === c.charCodeAt(0));
-	if (at(0) === 0xff && at(1) === 0xd8 && at(2) === 0xff) return 'image/jpeg';
-	if (at(0) === 0x89 && ascii(1, 'PNG')) return 'image/png';
-	if (ascii(0, 'GIF8')) return 'image/gif';
-	if (ascii(0, 'ID3')) return 'audio/mpeg';
-	if (ascii(4, 'ftyp')) return 'video/mp4';
-	if (ascii(0, 'RIFF') && ascii(8, 'WEBP')) return 'image/webp';
-	if (ascii(0, '#!AMR')) return 'audio/amr';
-	// A bare MPEG audio frame (voice notes without an ID3 tag).
-	if (at(0) === 0xff && (at(1) & 0xe0) === 0xe0 && at(1) !== -1) return 'audio/mpeg';
-	return undefined;
-}
-
-const EXTENSIONS: Record<string, string> = {
-	'image/jpeg': 'jpg',
-	'image/png': 'png',
-	'image/gif': 'gif',
-	'image/webp': 'webp',
-	'image/bmp': 'bmp',
-	'audio/mpeg': 'mp3',
-	'audio/mp3': 'mp3',
-	'audio/amr': 'amr',
-	'video/mp4': 'mp4',
-};
-
-export function extensionFor(mimeType: string): string {
-	return EXTENSIONS[mimeType] ?? 'bin';
 }
 
 /** The name in `Content-Disposition` (RFC 5987 `filename*` first), without any path. */

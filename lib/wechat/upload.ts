@@ -11,9 +11,11 @@ import { CGI, checkEnvelope, endpointName } from './http';
 import type { MultipartPart } from './multipart';
 import { buildMultipart } from './multipart';
 import type { SendOptions, SentMessage } from './send';
-import { fileExtension, sendEmoticon, sendFile, sendImage, sendVideo } from './send';
+import { sendEmoticon, sendFile, sendImage, sendVideo } from './send';
 import type { Session } from './session';
 import type { BaseResponse } from './types';
+import { requireDataTicket } from './data-ticket';
+import { canonicalMimeType, nameExtension, OCTET_STREAM, type SendableKind } from './media-vocabulary';
 
 /** OFF WebUploader `chunkSize`; every maintained client uses exactly this (§6.10). */
 export const UPLOAD_CHUNK_SIZE = 524288;
@@ -30,7 +32,8 @@ const MEDIA_TYPE_ATTACHMENT = 4;
 /** webwxcheckupload's "big file" type (PW: the call fails without it). */
 const CHECK_FILE_TYPE = 7;
 
-export type MediaKind = 'image' | 'video' | 'emoticon' | 'file';
+/** @deprecated The media vocabulary's SendableKind; kept until client.ts and the message action import that. */
+export type MediaKind = SendableKind;
 
 /**
  * A file read as a stream, twice: once for the MD5 every chunk's request carries,
@@ -51,7 +54,7 @@ export interface UploadInput {
 	toUserName: string;
 	signal?: AbortSignal;
 	/** How the file will be sent; decides `mediatype`. Default: mediaKindFor(fileName, mimeType). */
-	kind?: MediaKind;
+	kind?: SendableKind;
 	/** File modification time (Unix ms) for `lastModifiedDate`; default now. */
 	lastModified?: number;
 	timeoutMs?: number;
@@ -65,7 +68,7 @@ export interface UploadResult {
 }
 
 export interface SentMedia extends SentMessage {
-	kind: MediaKind;
+	kind: SendableKind;
 	mediaId: string;
 }
 
@@ -83,22 +86,22 @@ interface CheckUploadResponse {
 }
 
 const IMAGE_EXTS = new Set(['bmp', 'jpeg', 'jpg', 'png']);
-const IMAGE_MIMES = new Set(['image/bmp', 'image/jpeg', 'image/jpg', 'image/png']);
+const IMAGE_MIMES = new Set(['image/bmp', 'image/jpeg', 'image/png']);
 
 /**
  * Which send endpoint fits a file, by extension like OFF's getMsgType (mime type
  * only when the name has no extension). GIF is a sticker: sent as `pic` it shows a
  * wrong picture (PW#178).
  */
-export function mediaKindFor(fileName: string, mimeType: string): MediaKind {
-	const ext = fileExtension(fileName ?? '');
+export function mediaKindFor(fileName: string, mimeType: string): SendableKind {
+	const ext = nameExtension(fileName ?? '');
 	if (ext) {
 		if (ext === 'gif') return 'emoticon';
 		if (IMAGE_EXTS.has(ext)) return 'image';
 		if (ext === 'mp4') return 'video';
 		return 'file';
 	}
-	const mime = (mimeType ?? '').split(';')[0].trim().toLowerCase();
+	const mime = canonicalMimeType(mimeType);
 	if (mime === 'image/gif') return 'emoticon';
 	if (IMAGE_MIMES.has(mime)) return 'image';
 	if (mime === 'video/mp4') return 'video';
@@ -106,7 +109,7 @@ export function mediaKindFor(fileName: string, mimeType: string): MediaKind {
 }
 
 /** The form's `mediatype`: `pic` / `video` / `doc` (GIF and stickers are `doc`). */
-export function uploadMediaType(kind: MediaKind): 'pic' | 'video' | 'doc' {
+export function uploadMediaType(kind: SendableKind): 'pic' | 'video' | 'doc' {
 	if (kind === 'image') return 'pic';
 	if (kind === 'video') return 'video';
 	return 'doc';
@@ -202,7 +205,7 @@ export async function uploadMedia(http: WeChatHttp, session: Session, input: Upl
 	});
 	const meta: UploadFormMeta = {
 		fileName: input.fileName,
-		mimeType: input.mimeType || 'application/octet-stream',
+		mimeType: input.mimeType || OCTET_STREAM,
 		lastModifiedDate: new Date(input.lastModified ?? http.clock.now()).toString(),
 		size,
 		mediatype: uploadMediaType(kind),
@@ -271,16 +274,7 @@ export function uploadFormParts(meta: UploadFormMeta, data: Uint8Array, split?: 
 	return parts;
 }
 
-/** The `webwx_data_ticket` cookie, needed by uploads and file downloads (§6.11). */
-export function requireDataTicket(session: Session): string {
-	const ticket = session.cookie('webwx_data_ticket');
-	if (!ticket) {
-		throw new NotLoggedInError('The session has no webwx_data_ticket cookie (the data ticket is missing), so media cannot be uploaded or downloaded; log in again.');
-	}
-	return ticket;
-}
-
-function validateUpload(input: UploadInput, kind: MediaKind): void {
+function validateUpload(input: UploadInput, kind: SendableKind): void {
 	const { bytes, source } = input;
 	const streamed = !bytes && !!source && typeof source.open === 'function' && Number.isSafeInteger(source.size) && source.size >= 0;
 	if (!(bytes instanceof Uint8Array) && !streamed) throw new InvalidInputError('The file content must be binary data.');

@@ -7,7 +7,7 @@ import type { IBinaryData, ITriggerFunctions } from 'n8n-workflow';
 import type { WeChatClient } from '../../lib/wechat/client';
 import { isAbort } from '../../lib/wechat/errors';
 import type { MediaStream } from '../../lib/wechat/media';
-import { MediaTooLargeError } from '../../lib/wechat/media';
+import { capped, MediaTooLargeError } from '../../lib/wechat/media';
 import type { WeChatMessage } from '../../lib/wechat/types';
 import { binaryStream, megabytes } from '../shared/binary';
 
@@ -40,7 +40,8 @@ export async function downloadMessageMedia(
 		return { error: (err as Error).message };
 	}
 	try {
-		const stream = binaryStream(media.stream, () => media.cancel());
+		// The client caps already; capping here too keeps the limit whatever client is passed in.
+		const stream = binaryStream(capped(media.stream, maxBytes, () => media.cancel()), () => media.cancel());
 		const binary = await ctx.helpers.prepareBinaryData(stream, media.fileName, media.mimeType);
 		return { binary };
 	} catch (err) {

@@ -11,9 +11,10 @@ type BinarySource = Parameters<IExecuteFunctions['helpers']['prepareBinaryData']
 
 type Listener = (arg?: unknown) => void;
 
-/** A byte count as users read it in size limits: `25 MB`, `0.3 MB`. */
+/** A byte count as users read it in size limits: `25 MB`, `0.3 MB`, `0.029 MB` (never `0 MB`). */
 export function megabytes(bytes: number): string {
-	return `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
+	const mb = bytes / 1024 / 1024;
+	return `${mb > 0 && mb < 0.1 ? Number(mb.toPrecision(2)) : Math.round(mb * 10) / 10} MB`;
 }
 
 export function binaryStream(source: AsyncIterable<Uint8Array>, onAbandon?: () => void): BinarySource {

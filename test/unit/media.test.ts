@@ -1,6 +1,7 @@
 import { InvalidInputError, LoggedOutError, MediaUnavailableError, NetworkError, NotLoggedInError, WeChatError } from '../../lib/wechat/errors';
 import type { MediaStream } from '../../lib/wechat/media';
-import { dispositionFileName, downloadAvatar, downloadMedia, downloadToBuffer, MediaTooLargeError, pickMimeType, sniffMimeType } from '../../lib/wechat/media';
+import { dispositionFileName, downloadAvatar, downloadMedia, downloadToBuffer, MediaTooLargeError } from '../../lib/wechat/media';
+import { pickMimeType, sniffMimeType } from '../../lib/wechat/media-vocabulary';
 import type { MediaReference } from '../../lib/wechat/types';
 import { makeClient, PEER, ROOM, SECRETS, secretForms } from './fake-transport';
 

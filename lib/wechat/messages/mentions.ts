@@ -8,7 +8,14 @@
 const MENTION_SPACE = 0x2005;
 const MAX_NAME = 64;
 const MAX_MENTIONS = 100;
-const TRAILING_PUNCT_RE = /[,.!?;:，。！？；：、]+$/;
+const TRAILING_PUNCT = new Set([...',.!?;:，。！？；：、'].map((c) => c.charCodeAt(0)));
+
+/** `name` without trailing punctuation, by index (a `[…]+$` pattern rescans from every position). */
+function trimTrailingPunct(name: string): string {
+	let end = name.length;
+	while (end > 0 && TRAILING_PUNCT.has(name.charCodeAt(end - 1))) end--;
+	return end === name.length ? name : name.slice(0, end);
+}
 
 function isSpace(code: number): boolean {
 	// \s as a char-code test: ASCII whitespace, NBSP, U+2000–U+200A (incl. U+2005), U+3000 …
@@ -81,7 +88,7 @@ export function extractMentions(text: string, knownNames: readonly string[] = []
 			}
 			if (k > start && (k === len || isSpace(text.charCodeAt(k)))) {
 				// Hand-typed "@Bob, …": the comma is not part of the name.
-				push(found, text.slice(start, k).replace(TRAILING_PUNCT_RE, ''));
+				push(found, trimTrailingPunct(text.slice(start, k)));
 				next = k;
 			} else {
 				next = k > start ? k : start;

@@ -7,7 +7,9 @@ import { put, type ParseInput, type Parsed } from './parsed';
 import { cleanText, unescapeXmlContent } from './text';
 
 // OFF strips links (`<a href="weixin://…">…</a>`) from system text; keep the link text.
-const LINK_TAG_RE = /<\/?(?:a|_wc_custom_link_)(?:\s[^>]*)?>/gi;
+// `[^<>]*`, not `[^>]*`: a scan from one `<a ` stops at the next `<`, so `<a href="`
+// repeated without `>` costs linear time instead of rescanning to the end from every tag.
+const LINK_TAG_RE = /<\/?(?:a|_wc_custom_link_)(?:\s[^<>]*)?>/gi;
 // pat templates: `${fromusername@textstatusicon}` or a raw id, `${wxid_abc}`.
 const PAT_VAR_RE = /\$\{([A-Za-z0-9_-]{1,64})(?:@[A-Za-z_]{1,32})?\}/g;
 // sysmsgtemplate templates: `$username$`.
