@@ -1,18 +1,12 @@
 import type {
 	ICredentialDataDecryptedObject,
-	ICredentialTestRequest,
 	ICredentialType,
 	IHttpRequestHelper,
 	Icon,
 	INodeProperties,
 } from 'n8n-workflow';
+import { assertSessionMainHost, parseOriginOverride } from '../lib/wechat/hosts';
 import { NOT_LOGGED_IN_MESSAGE, sessionForCredential } from '../nodes/shared/credential-data';
-
-/**
- * The stored session (or the pasted one) as an object, in the credential test's
- * expressions. No `}}` may appear inside an expression: it would end it early.
- */
-const STORED = 'JSON.parse($credentials.session || $credentials.sessionImport || \'{"tokens": {} }\')';
 
 /**
  * The WeChat Web account: login mode, send pacing, and the session the nodes
@@ -77,7 +71,7 @@ export class WeChatWebApi implements ICredentialType {
 			type: 'number',
 			typeOptions: { minValue: 1 },
 			default: 20,
-			description: 'A hard cap across all workflows using this account; WeChat answers bursts with "too frequent" (Ret 1205) and may log the session out',
+			description: 'A hard cap across all workflows using this account in one n8n process (in queue mode each worker has its own: the total is at most workers × this); WeChat answers bursts with "too frequent" (Ret 1205) and may log the session out',
 		},
 		{
 			displayName: 'Origin Override',
@@ -85,11 +79,29 @@ export class WeChatWebApi implements ICredentialType {
 			type: 'string',
 			default: '',
 			placeholder: 'e.g. http://127.0.0.1:8790',
-			description: 'Advanced: send every request to this http(s) origin instead of the WeChat hosts (the built-in sandbox, tests, or a proxy)',
+			description:
+				'Advanced: send every request to this origin instead of the WeChat hosts (the built-in sandbox, tests, or a proxy). Every request carries the session, so only this machine (http or https on 127.0.0.1, ::1 or localhost) or a WeChat host over https is accepted.',
 		},
+		// The live session (tokens and cookies), written back by n8n after a login. Hidden from
+		// the form, and password-typed so n8n redacts it: before a credential goes to the editor,
+		// n8n replaces the values of password-typed properties (`typeOptions.password`) with a
+		// placeholder and leaves every other property, hidden ones included, in clear
+		// (CredentialsService.redact in packages/cli/src/credentials/credentials.service.ts).
+		// On save, unredact puts the stored value back for the placeholder, so an edit in the
+		// editor keeps the session the trigger wrote. n8n's own write-back (preAuthentication,
+		// nodes/shared/n8n-runtime.ts) stores the decrypted data and is not affected.
+		// eslint-disable-next-line @n8n/community-nodes/credential-unnecessary-password
 		{
 			displayName: 'Session',
 			name: 'session',
+			type: 'hidden',
+			typeOptions: { password: true },
+			default: '',
+		},
+		{
+			// The receive position (no tokens), written here when a run finishes so a clean restart keeps it (nodes/shared/checkpoint.ts).
+			displayName: 'Receive Position',
+			name: 'checkpoint',
 			type: 'hidden',
 			default: '',
 		},
@@ -103,67 +115,27 @@ export class WeChatWebApi implements ICredentialType {
 	];
 
 	/**
-	 * n8n calls this when `sessionRevision` is empty: on first use, during the
-	 * credential test, and when a node hands over a freshly logged-in session
+	 * n8n calls this when `sessionRevision` is empty: on first use, and when a
+	 * node hands over a freshly logged-in session
 	 * (it passes the new session with an empty revision). What it returns is
 	 * saved into the stored credential, so every node and worker sees it.
 	 */
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
+		// A bad origin override or an edited session's host stops here, before any token leaves
+		// (the client checks both too; the credential test goes through the client, nodes/shared/credential-test.ts).
+		const origin = typeof credentials.originOverride === 'string' ? credentials.originOverride.trim() : '';
+		if (origin) parseOriginOverride(origin);
 		const session = sessionForCredential(credentials);
 		if (!session) throw new Error(NOT_LOGGED_IN_MESSAGE);
-		return { session, sessionRevision: String(Date.now()) };
+		let mainHost: unknown;
+		try {
+			mainHost = (JSON.parse(session) as { mainHost?: unknown } | null)?.mainHost;
+		} catch {
+			throw new Error('The WeChat session in this credential is not valid JSON. Paste the whole wechat-session.json again, or log in again with the WeChat Web Trigger.');
+		}
+		assertSessionMainHost(mainHost);
+		// n8n 2.x stores only what this returns (1.x the whole object): the checkpoint must be part of it.
+		const checkpoint = typeof credentials.checkpoint === 'string' ? credentials.checkpoint : '';
+		return { session, sessionRevision: String(Date.now()), ...(checkpoint ? { checkpoint } : {}) };
 	}
-
-	/** Proves the session alive with webwxinit; WeChat's logout codes become clear messages. */
-	test: ICredentialTestRequest = {
-		request: {
-			method: 'POST',
-			url: `={{ ($credentials.originOverride ? $credentials.originOverride.replace(/\\/+$/, "") : "https://" + ${STORED}.mainHost) + "/cgi-bin/mmwebwx-bin/webwxinit" }}`,
-			qs: {
-				r: '={{ Date.now() }}',
-				lang: 'zh_CN',
-				pass_ticket: `={{ ${STORED}.tokens.passTicket }}`,
-			},
-			headers: {
-				'Content-Type': 'application/json;charset=UTF-8',
-				Cookie: `={{ ((${STORED}.cookies || { }).cookies || []).map(c => c.key + "=" + c.value).join("; ") }}`,
-				'x-wechat-host': `={{ ${STORED}.mainHost }}`,
-			},
-			body: {
-				BaseRequest: {
-					Uin: `={{ Number(${STORED}.tokens.uin) }}`,
-					Sid: `={{ ${STORED}.tokens.sid }}`,
-					Skey: `={{ ${STORED}.tokens.skey }}`,
-					DeviceID: 'e000000000000001',
-				},
-			},
-			json: true,
-		},
-		rules: [
-			{
-				type: 'responseSuccessBody',
-				properties: {
-					key: 'BaseResponse.Ret',
-					value: 1100,
-					message: 'WeChat no longer knows this session (logged out on the phone or expired). Log in again: activate the WeChat Web Trigger and scan the QR code.',
-				},
-			},
-			{
-				type: 'responseSuccessBody',
-				properties: {
-					key: 'BaseResponse.Ret',
-					value: 1101,
-					message: 'WeChat ended this session (logged in elsewhere or logged out). Log in again: activate the WeChat Web Trigger and scan the QR code.',
-				},
-			},
-			{
-				type: 'responseSuccessBody',
-				properties: {
-					key: 'BaseResponse.Ret',
-					value: 1102,
-					message: 'WeChat ended this session from the phone or kicked it. Log in again: activate the WeChat Web Trigger and scan the QR code.',
-				},
-			},
-		],
-	};
 }

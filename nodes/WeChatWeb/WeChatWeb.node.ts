@@ -22,6 +22,7 @@ import { mediaFields, mediaOperations as mediaOperationList } from './descriptio
 import { messageFields, messageOperations as messageOperationList } from './descriptions/MessageDescription';
 import { sessionFields, sessionOperations as sessionOperationList } from './descriptions/SessionDescription';
 import { searchChats, searchFriends, searchGroups } from './methods/listSearch';
+import { weChatWebApiTest } from '../shared/credential-test';
 
 const ITEM_OPERATIONS: Record<string, Record<string, ItemOperation>> = {
 	message: messageOperations,
@@ -47,7 +48,7 @@ export class WeChatWeb implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'weChatWebApi', required: true }],
+		credentials: [{ name: 'weChatWebApi', required: true, testedBy: 'weChatWebApiTest' }],
 		properties: [
 			{
 				displayName: 'Resource',
@@ -75,6 +76,7 @@ export class WeChatWeb implements INodeType {
 
 	methods = {
 		listSearch: { searchChats, searchFriends, searchGroups },
+		credentialTest: { weChatWebApiTest },
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -1,5 +1,6 @@
 import type { INodeType, INodeTypeDescription, ITriggerFunctions, ITriggerResponse } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
+import { weChatWebApiTest } from '../shared/credential-test';
 import { toNodeError } from '../shared/errors';
 import { triggerProperties } from './description';
 import { TriggerRun } from './trigger-run';
@@ -22,8 +23,12 @@ export class WeChatWebTrigger implements INodeType {
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
 		outputNames: ['Messages', 'Login Events'],
-		credentials: [{ name: 'weChatWebApi', required: true }],
+		credentials: [{ name: 'weChatWebApi', required: true, testedBy: 'weChatWebApiTest' }],
 		properties: triggerProperties,
+	};
+
+	methods = {
+		credentialTest: { weChatWebApiTest },
 	};
 
 	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {

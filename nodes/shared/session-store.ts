@@ -14,6 +14,7 @@ import { WeChatClient } from '../../lib/wechat/client';
 import { LoggedOutError, LOGOUT_TEXT, NotLoggedInError, WeChatError } from '../../lib/wechat/errors';
 import type { Logger } from '../../lib/wechat/http';
 import { SendPacer } from '../../lib/wechat/pacing';
+import type { HttpTransport } from '../../lib/wechat/transport';
 import { accountSettings, CREDENTIAL_TYPE, NOT_LOGGED_IN_MESSAGE, sessionForCredential, sessionTokens } from './credential-data';
 import type { RequestContext } from './n8n-runtime';
 import { n8nClock, N8nTransport } from './n8n-runtime';
@@ -46,10 +47,20 @@ export interface OpenedClient {
 }
 
 /**
- * The one construction of a client on the n8n side: the credential's settings,
- * n8n's request helpers behind the write-back rule, and this account's send
- * queue (shared by every client of the account in this process, so neither a
- * trigger restart nor a second workflow resets the minute's send count).
+ * The one construction of a client on the n8n side: the credential's settings
+ * over a given transport. Everything else (nodes, trigger, credential test)
+ * comes through here.
+ */
+export function buildClient(data: ICredentialDataDecryptedObject, transport: HttpTransport, logger?: Logger, pacer?: SendPacer): WeChatClient {
+	const settings = accountSettings(data);
+	return new WeChatClient({ transport, clock: n8nClock, logger, mode: settings.mode, originOverride: settings.originOverride, pacing: settings.pacing, pacer });
+}
+
+/**
+ * A client for a node: n8n's request helpers behind the write-back rule, and
+ * this account's send queue (shared by every client of the account in this
+ * process, so neither a trigger restart nor a second workflow resets the
+ * minute's send count).
  */
 export async function openClient(ctx: RequestContext, logger?: Logger): Promise<OpenedClient> {
 	const data = await ctx.getCredentials<ICredentialDataDecryptedObject>(CREDENTIAL_TYPE);
@@ -64,7 +75,7 @@ export async function openClient(ctx: RequestContext, logger?: Logger): Promise<
 	// The transport asks the client for its session: the client is built right after it.
 	const built: { client?: WeChatClient } = {};
 	const transport = new SessionTransport(new N8nTransport(ctx, logger), () => built.client?.session ?? null, sessionTokens(sessionJson).sid);
-	const client = new WeChatClient({ transport, clock: n8nClock, logger, mode: settings.mode, originOverride: settings.originOverride, pacer });
+	const client = buildClient(data, transport, logger, pacer);
 	built.client = client;
 	return { client, sessionJson, data, transport };
 }
