@@ -1,10 +1,11 @@
-/* eslint-disable @n8n/community-nodes/require-node-api-error -- the n8n-free protocol client throws its own typed errors; nodes/shared maps them to NodeApiError/NodeOperationError */
 /**
  * Host map (protocol.md §2.1, the official client's table). The main host comes
  * from the login redirect; everything else derives from it. An optional origin
  * override sends every endpoint to one origin (sandbox, tests, a proxy) while the
  * client keeps reasoning — and keeping cookies — in terms of the real hosts.
  */
+
+import { InvalidInputError, ProtocolError } from './errors';
 
 export type HostRole = 'main' | 'login' | 'file' | 'push' | 'qr';
 
@@ -37,33 +38,102 @@ export function hostsFor(mainHost: string): Hosts {
 	return { main, login: 'login.weixin.qq.com', file: 'file.wx.qq.com', push: 'webpush.weixin.qq.com' };
 }
 
-/** Main host from a login redirect_uri; null when it is not an absolute http(s) URL. */
-export function mainHostFromRedirect(redirectUri: string): string | null {
-	try {
-		const u = new URL(redirectUri);
-		if (u.protocol !== 'https:' && u.protocol !== 'http:') return null;
-		return u.hostname.toLowerCase();
-	} catch {
-		return null;
-	}
+/**
+ * Whether `host` is a WeChat (Tencent) host name: a plain DNS name under `qq.com` or
+ * `wechat.com` — every host of the official table (§2.1: wx/wx2/wx8.qq.com,
+ * web/web2.wechat.com and their login./file./webpush. companions, login.weixin.qq.com)
+ * and the hosts a future redirect may name. No port, path, user info or IP address.
+ */
+export function isWeChatHost(host: string): boolean {
+	return /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*(?:qq|wechat)\.com$/.test(host.toLowerCase());
+}
+
+/** 127.0.0.0/8, ::1 and localhost, as WHATWG URL spells them in `hostname`. */
+export function isLoopbackHost(hostname: string): boolean {
+	const h = hostname.toLowerCase();
+	return h === 'localhost' || h === '[::1]' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+}
+
+/** A host name for an error message: shown only when it looks like one (never a pasted token). */
+function shownHost(host: string): string {
+	return /^[a-z0-9.:[\]-]{1,100}$/i.test(host) ? `"${host}"` : 'a value that is not a host name';
 }
 
 /**
- * Validates an origin override: only http(s), no credentials, no path beyond `/`.
- * Returns the normalized origin (`scheme://host[:port]`).
+ * The main host a session may talk to: a WeChat host (§2.1). A session naming any
+ * other host (an edited credential or session file) would send its tokens there.
+ */
+export function assertSessionMainHost(host: unknown): string {
+	if (typeof host !== 'string' || !isWeChatHost(host)) {
+		throw new Error(
+			`The WeChat session names ${typeof host === 'string' ? shownHost(host) : 'no host'} as its main host, which is not a WeChat host (a name under qq.com or wechat.com), so it was not used: it may have been edited. Log in again to get a new session.`,
+		);
+	}
+	return host.toLowerCase();
+}
+
+/**
+ * Main host from a login redirect_uri; null when it is not an absolute https URL.
+ * A plain-http redirect is refused with an explanation: it would carry the login
+ * ticket unencrypted.
+ */
+export function mainHostFromRedirect(redirectUri: string): string | null {
+	let u: URL;
+	try {
+		u = new URL(redirectUri);
+	} catch {
+		return null;
+	}
+	if (u.protocol === 'http:') {
+		throw new ProtocolError(
+			'The login redirect asks for plain http instead of https, which would send the login ticket unencrypted; the login was stopped. Start the login again; if this repeats, something between this machine and WeChat is rewriting its answers.',
+		);
+	}
+	if (u.protocol !== 'https:') return null;
+	return u.hostname.toLowerCase();
+}
+
+const OVERRIDE_EXAMPLE = 'e.g. http://127.0.0.1:8790 for the sandbox';
+const OVERRIDE_HINT = 'The origin override is for the built-in sandbox, tests or a proxy on this machine; leave it empty to talk to WeChat directly.';
+
+function overrideError(message: string): InvalidInputError {
+	return new InvalidInputError(message, OVERRIDE_HINT);
+}
+
+/**
+ * Validates an origin override and returns it normalized (`scheme://host[:port]`).
+ * Every request — and so every token and cookie — goes to this origin, so:
+ * http only to this machine (127.0.0.0/8, ::1, localhost: the sandbox); https to
+ * this machine or to a WeChat host. Any other host is refused, https included:
+ * the session is hidden from the credential editor, and an override pointing at
+ * someone's server would hand it out anyway. No user info, path, query or fragment.
+ * Messages never repeat the value as typed (it may hold a pasted token).
  */
 export function parseOriginOverride(value: string): string {
 	let u: URL;
 	try {
 		u = new URL(value.trim());
 	} catch {
-		throw new Error(`The origin override "${value}" is not a URL; use e.g. http://127.0.0.1:8790.`);
+		throw overrideError(`The origin override is not a URL; use an origin such as http://127.0.0.1:8790 (the sandbox), or leave it empty.`);
 	}
 	if (u.protocol !== 'http:' && u.protocol !== 'https:') {
-		throw new Error(`The origin override must use http or https, not ${u.protocol.replace(':', '')}.`);
+		throw overrideError(`The origin override must use http or https, not ${u.protocol.replace(':', '')}; use ${OVERRIDE_EXAMPLE}, or leave it empty.`);
 	}
-	if (u.username || u.password) throw new Error('The origin override must not contain a user name or password.');
-	if (u.pathname !== '/' && u.pathname !== '') throw new Error('The origin override must be an origin only, without a path.');
+	if (u.username || u.password) throw overrideError(`The origin override must not contain a user name or password; use ${OVERRIDE_EXAMPLE}.`);
+	if ((u.pathname !== '/' && u.pathname !== '') || u.search || u.hash) {
+		throw overrideError(`The origin override must be an origin only (scheme, host and port), without a path, query or fragment; use ${OVERRIDE_EXAMPLE}.`);
+	}
+	if (isLoopbackHost(u.hostname)) return u.origin;
+	if (u.protocol === 'http:') {
+		throw overrideError(
+			`The origin override ${u.origin} uses plain http to another machine: every request carries the session's tokens, which would travel unencrypted. Use http only with 127.0.0.1, ::1 or localhost (${OVERRIDE_EXAMPLE}), or leave it empty.`,
+		);
+	}
+	if (!isWeChatHost(u.hostname)) {
+		throw overrideError(
+			`The origin override ${u.origin} is not allowed: every request carries the session's tokens, so the override may only point at this machine (127.0.0.1, ::1 or localhost, ${OVERRIDE_EXAMPLE}) or at a WeChat host over https. Leave it empty to talk to WeChat directly.`,
+		);
+	}
 	return u.origin;
 }
 

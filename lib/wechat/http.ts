@@ -5,13 +5,13 @@
  * both directions, and turns JSON envelopes into typed results or typed errors.
  */
 import type { Clock } from './clock';
-import { ApiError, LoggedOutError, NetworkError, ProtocolError, RateLimitedError, logoutReasonFor } from './errors';
+import { ApiError, isAbort, LoggedOutError, NetworkError, ProtocolError, RateLimitedError, WeChatError, logoutReasonFor } from './errors';
 import type { HostRole } from './hosts';
 import { QR_HOST, routeUrl } from './hosts';
 import { deviceId } from './ids';
 import type { Session } from './session';
 import type { HttpResponse, HttpTransport } from './transport';
-import { setCookieHeaders } from './transport';
+import { isConnectionDrop, setCookieHeaders } from './transport';
 import { cookieHeader, jarChanged } from './cookie-cache';
 import type { BaseResponse } from './types';
 import type { CookieJar } from '../vendor';
@@ -105,6 +105,9 @@ export class WeChatHttp {
 			const cookie = cookieHeader(jar, logicalUrl, this.clock.now());
 			if (cookie) headers.cookie = cookie;
 		}
+		const endpoint = endpointName(logicalUrl);
+		// Only on failure: the values this request carries, so no message can repeat them.
+		const secrets = () => requestSecrets([logicalUrl, url], headers.cookie, opts.body);
 		let res: HttpResponse;
 		try {
 			res = await this.deps.transport.request({
@@ -118,12 +121,16 @@ export class WeChatHttp {
 				purpose: opts.purpose ?? 'session',
 			});
 		} catch (err) {
+			// Cancelled by the caller: an abort, whatever the transport calls it.
 			if (opts.signal?.aborted) throw err;
+			// An abort nobody here asked for is the connection going away (n8n's helpers report a
+			// body cut short as "aborted"); so is a reset or premature close. Timeouts stay timeouts.
+			if (isAbort(err) || isConnectionDrop(err)) throw new ConnectionDroppedError(endpoint, 'answer', safeCause(err, secrets()));
 			if (err instanceof NetworkError) throw err;
-			// A transport's message may quote the URL, and URLs carry tokens: keep only the words.
-			const reason = String((err as Error)?.message ?? err).replace(/\b\w+:\/\/\S+/g, '<url>');
-			throw new NetworkError(`Request to ${endpointName(logicalUrl)} failed: ${reason}`);
+			// A transport's message may quote the URL, cookies or body, all of which carry tokens.
+			throw new NetworkError(`Request to ${endpoint} failed: ${redactSecrets(errorText(err), secrets())}`);
 		}
+		if (res.stream) res = guardStream(res, endpoint, opts.signal, secrets);
 		if (jar) {
 			const setCookies = setCookieHeaders(res);
 			for (const header of setCookies) {
@@ -192,6 +199,120 @@ export function hostFor(session: Session | null, role: HostRole): string {
 		return 'wx.qq.com';
 	}
 	return session.hosts[role];
+}
+
+/**
+ * The connection closed before the whole answer arrived: a reset, or a server or
+ * proxy closing it mid-body. Neither a cancellation by the caller (that stays an
+ * abort) nor a timeout (`No answer within …`). Transports word it in many ways —
+ * undici "terminated", axios "stream has been aborted", even an AbortError nobody
+ * asked for — this names it. `cause` is the transport's error with URLs and token
+ * values taken out.
+ */
+export class ConnectionDroppedError extends NetworkError {
+	readonly phase: 'answer' | 'body';
+	constructor(endpoint: string, phase: 'answer' | 'body', cause: Error) {
+		const said = cause.message.trim().replace(/\.$/, '');
+		super(
+			phase === 'body'
+				? `Reading the answer of ${endpoint} failed: the connection dropped before the whole body arrived (the transport said: ${said}).`
+				: `Request to ${endpoint} failed: the connection dropped before the whole answer arrived (the transport said: ${said}).`,
+		);
+		this.name = 'ConnectionDroppedError';
+		this.phase = phase;
+		this.cause = cause;
+	}
+}
+
+/** Names whose values are tokens, in `name=value` (query, cookie) or `"Name":"value"` (JSON) form. */
+const SECRET_FIELD = /\b((?:wx)?sid|(?:wx)?uin|skey|pass_?ticket|webwx_data_ticket|webwx_auth_ticket|ticket|uuid|deviceid)("?\s*[:=]\s*"?)([^\s&;,"'}\]]+)/gi;
+
+/**
+ * Text for an error message with every token taken out: the request's own query
+ * and cookie values (as sent, encoded or not), any URL, and the value of any
+ * token-named field.
+ */
+export function redactSecrets(text: string, secrets: readonly string[] = []): string {
+	let out = text;
+	for (const secret of secrets) out = out.split(secret).join('<hidden>');
+	return out.replace(/\b[a-z][a-z0-9+.-]*:\/\/\S+/gi, '<url>').replace(SECRET_FIELD, '$1$2<hidden>');
+}
+
+/** Values (≥ 6 characters) of the query strings, cookie header and BaseRequest of a request, longest first. */
+function requestSecrets(urls: string[], cookie: string | undefined, body: string | Uint8Array | undefined): string[] {
+	const found = new Set<string>();
+	const add = (value: string) => {
+		const v = value.trim();
+		if (v.length < 6) return;
+		found.add(v);
+		found.add(encodeURIComponent(v));
+		try {
+			found.add(decodeURIComponent(v));
+		} catch {
+			// Not percent-encoded text: the value as is is enough.
+		}
+	};
+	for (const url of urls) {
+		const q = url.indexOf('?');
+		if (q >= 0) for (const pair of url.slice(q + 1).split('&')) add(pair.slice(pair.indexOf('=') + 1));
+	}
+	for (const pair of (cookie ?? '').split(';')) add(pair.slice(pair.indexOf('=') + 1));
+	if (typeof body === 'string') for (const m of body.matchAll(/"(?:Uin|Sid|Skey|DeviceID)"\s*:\s*"?([^",}]+)/g)) add(m[1]);
+	return [...found].filter((v) => v.length >= 6).sort((a, b) => b.length - a.length);
+}
+
+function errorText(err: unknown): string {
+	const message = (err as { message?: unknown } | null)?.message;
+	return typeof message === 'string' ? message : String(err);
+}
+
+/** A transport error reduced to what is safe to keep: name, code and message (redacted), and its causes. */
+function safeCause(err: unknown, secrets: readonly string[], depth = 0): Error {
+	const e = (typeof err === 'object' && err !== null ? err : {}) as { name?: unknown; code?: unknown; cause?: unknown };
+	const copy = new Error(redactSecrets(errorText(err), secrets)) as Error & { code?: string | number };
+	if (typeof e.name === 'string') copy.name = e.name;
+	if (typeof e.code === 'string' || typeof e.code === 'number') copy.code = e.code;
+	if (e.cause !== undefined && depth < 3) copy.cause = safeCause(e.cause, secrets, depth + 1);
+	return copy;
+}
+
+/**
+ * A streamed body whose read failures say what happened: a connection that drops
+ * mid-body becomes ConnectionDroppedError; the caller's abort and a cancel of the
+ * stream stay what they are.
+ */
+function guardStream(res: HttpResponse, endpoint: string, signal: AbortSignal | undefined, secrets: () => string[]): HttpResponse {
+	const inner = res.stream as AsyncIterable<Uint8Array>;
+	let cancelled = false;
+	const stream: AsyncIterable<Uint8Array> = {
+		[Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
+			const it = inner[Symbol.asyncIterator]();
+			return {
+				async next() {
+					try {
+						return await it.next();
+					} catch (err) {
+						if (cancelled || signal?.aborted || (err instanceof WeChatError && !isAbort(err))) throw err;
+						if (isAbort(err) || isConnectionDrop(err)) throw new ConnectionDroppedError(endpoint, 'body', safeCause(err, secrets()));
+						throw err;
+					}
+				},
+				async return(value?: unknown) {
+					if (it.return) return await it.return(value);
+					return { done: true, value: undefined };
+				},
+			};
+		},
+	};
+	const cancel = res.cancel;
+	return {
+		...res,
+		stream,
+		cancel: () => {
+			cancelled = true;
+			cancel?.();
+		},
+	};
 }
 
 /** Last path segment, for messages that must never contain query strings (tokens live there). */

@@ -52,3 +52,26 @@ export function setCookieHeaders(res: HttpResponse): string[] {
 	if (v === undefined) return [];
 	return Array.isArray(v) ? v : [v];
 }
+
+/** Error codes Node (net, stream, undici) gives a connection the other side or a proxy closed. */
+const DROP_CODES = new Set(['ECONNRESET', 'EPIPE', 'ERR_STREAM_PREMATURE_CLOSE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'ERR_HTTP2_STREAM_ERROR']);
+
+/**
+ * Whether a transport failure (or one of its causes) says the connection was
+ * closed under the request: a reset, a premature close, undici's "terminated",
+ * axios' "stream has been aborted" / "aborted". Timeouts are not drops.
+ */
+export function isConnectionDrop(err: unknown): boolean {
+	let e: unknown = err;
+	for (let depth = 0; e && typeof e === 'object' && depth < 4; depth++) {
+		const { code, message } = e as { code?: unknown; message?: unknown };
+		const text = typeof message === 'string' ? message : '';
+		if (/time(d)?\s*out/i.test(text) || code === 'ETIMEDOUT' || code === 'ECONNABORTED' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') return false;
+		if (typeof code === 'string' && DROP_CODES.has(code)) return true;
+		// A transport that already summed it up names the code in its message: "Connection failed (UND_ERR_SOCKET).".
+		if ([...DROP_CODES].some((c) => text.includes(`(${c})`))) return true;
+		if (/^(terminated|aborted|stream has been aborted|socket hang up|other side closed|premature close)\.?$/i.test(text.trim())) return true;
+		e = (e as { cause?: unknown }).cause;
+	}
+	return false;
+}

@@ -21,6 +21,8 @@ describe('host map (protocol.md §2.1)', () => {
 		expect(mainHostFromRedirect('https://wx2.qq.com/cgi-bin/mmwebwx-bin/webwxnewloginpage?ticket=a@qrticket_0&uuid=b')).toBe('wx2.qq.com');
 		expect(mainHostFromRedirect('javascript:alert(1)')).toBeNull();
 		expect(mainHostFromRedirect('not a url')).toBeNull();
+		// Plain http would carry the login ticket unencrypted: refused with a reason (issue 16 item 10).
+		expect(() => mainHostFromRedirect('http://wx.qq.com/cgi-bin/mmwebwx-bin/webwxnewloginpage?ticket=a@qrticket_0')).toThrow(/plain http instead of https/);
 	});
 
 	it('accepts only http(s) origins as override', () => {
