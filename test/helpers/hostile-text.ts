@@ -146,8 +146,8 @@ export interface Growth {
 	ratio: number;
 }
 
-/** Timer resolution and call overhead: keeps near-zero times from making a ratio out of noise. */
-const NOISE_MS = 0.05;
+/** Timer resolution, call overhead and scheduling noise on a busy machine: keeps sub-millisecond times from making a ratio out of noise (a quadratic path takes seconds on 1 MB, far above it). */
+const NOISE_MS = 1;
 
 /**
  * Time per input of `run` on `small` (averaged over 10 runs) and on `big`

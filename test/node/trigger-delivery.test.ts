@@ -96,6 +96,10 @@ describe('after the workflow finished (at least once)', () => {
 		const firstEmit = run.emits.find((e) => e.data[0].length);
 		expect(firstEmit?.donePromise).toBeDefined();
 		expect(savedPosition(run.staticData()).seen).not.toContain(m1);
+		// The position itself (SyncKey), not only the seen ids: still the one from before m1's page.
+		const beforeM1 = savedPosition(run.staticData()).syncKey;
+		expect(Object.keys(beforeM1).length).toBeGreaterThan(0);
+		expect(savedPosition(firstEmit!.savedStaticData).syncKey).toEqual(beforeM1);
 
 		const m2 = sim.inject({ from: 'Bob', type: 'text', text: 'two' }).msgId;
 		await sleep(700);
@@ -109,6 +113,10 @@ describe('after the workflow finished (at least once)', () => {
 		const saved = savedPosition(secondEmit.savedStaticData).seen;
 		expect(saved).toContain(m1);
 		expect(saved).not.toContain(m2);
+		// …and the SyncKey moved past m1's page exactly when its run finished, not further.
+		const afterM1 = savedPosition(secondEmit.savedStaticData).syncKey;
+		expect(afterM1[1]).toBeGreaterThan(beforeM1[1]);
+		expect(savedPosition(run.staticData()).syncKey).toEqual(afterM1);
 
 		// "Crash" before the second run finished, restart from what n8n saved: m2 comes again.
 		await run.closeFunction();

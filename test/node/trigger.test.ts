@@ -299,7 +299,7 @@ describe('node description', () => {
 		const { description } = new WeChatWebTrigger();
 		expect(description).toMatchObject({ name: 'weChatWebTrigger', displayName: 'WeChat Web Trigger', group: ['trigger'], inputs: [], outputNames: ['Messages', 'Login Events'] });
 		expect(description.outputs).toHaveLength(2);
-		expect(description.credentials).toEqual([{ name: 'weChatWebApi', required: true }]);
+		expect(description.credentials).toEqual([{ name: 'weChatWebApi', required: true, testedBy: 'weChatWebApiTest' }]);
 		expect(description.usableAsTool).toBeUndefined();
 		expect(description.properties.find((p) => p.name === 'messageTypes')?.default).toEqual(ALL_MESSAGE_TYPES);
 	});
