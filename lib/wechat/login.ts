@@ -216,12 +216,24 @@ function serverSeconds(date: string | string[] | undefined): number | undefined 
 
 /** Visible text of an HTML refusal page, bounded (the server's words are the useful part). */
 function htmlText(html: string): string {
-	return html
-		.replace(/<script[\s\S]*?<\/script>|<style[\s\S]*?<\/style>/gi, ' ')
-		.replace(/<[^>]*>/g, ' ')
-		.replace(/\s+/g, ' ')
-		.trim()
-		.slice(0, 300);
+	// One pass with indexOf (no backtracking pattern): linear whatever the page, closed tags or not.
+	const src = html.slice(0, 64_000);
+	const lower = src.toLowerCase();
+	let out = '';
+	let i = 0;
+	while (i < src.length) {
+		const lt = src.indexOf('<', i);
+		if (lt < 0) {
+			out += src.slice(i);
+			break;
+		}
+		out += `${src.slice(i, lt)} `;
+		const block = lower.startsWith('<script', lt) ? '</script' : lower.startsWith('<style', lt) ? '</style' : '';
+		const close = block ? lower.indexOf(block, lt) : lt;
+		const gt = close < 0 ? -1 : src.indexOf('>', close);
+		i = gt < 0 ? src.length : gt + 1;
+	}
+	return out.replace(/\s+/g, ' ').trim().slice(0, 300);
 }
 
 /**
