@@ -5,7 +5,8 @@
  * message batches, and sends through a pacing queue. Knows nothing of n8n.
  */
 import type { BatchItem } from './contacts';
-import { batchGetContacts, ContactStore, fetchAllContacts, isGroupName, setRemarkName } from './contacts';
+import { isGroupUserName } from './chats';
+import { batchGetContacts, ContactStore, fetchAllContacts, setRemarkName } from './contacts';
 import { isAbort, LoggedOutError, NotLoggedInError, WeChatError } from './errors';
 import type { ClientDeps, Logger } from './http';
 import { CGI, WeChatHttp } from './http';
@@ -73,6 +74,18 @@ export interface ReceiveOptions extends SyncOptions {
 	includeHistory?: boolean;
 }
 
+/** What the nodes may show about the live session: never a token, cookie or the uin. */
+export interface SessionInfo {
+	user: RawUser;
+	/** Unix seconds of the login (the server's clock); 0 when unknown. */
+	loginTime: number;
+	mode: LoginMode;
+	/** The main host the login redirect chose (e.g. wx2.qq.com). */
+	mainHost: string;
+	/** Contacts and groups in the cache. */
+	contactCount: number;
+}
+
 export class WeChatClient {
 	readonly http: WeChatHttp;
 	readonly contacts: ContactStore = new ContactStore();
@@ -120,6 +133,80 @@ export class WeChatClient {
 	requireSession(): Session {
 		if (!this.session || !this.session.user) throw new NotLoggedInError();
 		return this.session;
+	}
+
+	// ---- The session, as the n8n side needs it (intent, not parts) ----
+
+	/** True while the client holds a session (logged in or restored, not yet logged out here). */
+	hasSession(): boolean {
+		return this.session !== null;
+	}
+
+	/**
+	 * The live session as an opaque handle: to hand to the credential (write-back)
+	 * or back to `login({ previous })` for a push login. Null before a login.
+	 */
+	currentSession(): Session | null {
+		return this.session;
+	}
+
+	/** The session's id (wxsid), to tell one login from another; undefined without a session. */
+	sessionId(): string | undefined {
+		return this.session?.tokens.sid;
+	}
+
+	/** True when both clients hold the same session (e.g. one is a fork of the other), or neither holds one. */
+	sharesSessionWith(other: WeChatClient): boolean {
+		return this.session === other.session;
+	}
+
+	/** Who is logged in, since when, how and where; NotLoggedInError without a live session. */
+	sessionInfo(): SessionInfo {
+		const session = this.requireSession();
+		return {
+			user: session.user as RawUser,
+			loginTime: session.loginTime,
+			mode: session.mode,
+			mainHost: session.hosts.main,
+			contactCount: this.contacts.size,
+		};
+	}
+
+	/**
+	 * An SKey another process refreshed (and stored) for this same session: adopt
+	 * it, so the next request is not refused with the old one. False when nothing changed
+	 * (same SKey, none given, or no session).
+	 */
+	adoptRefreshedSkey(skey: string | undefined): boolean {
+		return this.session?.refreshSkey(skey) ?? false;
+	}
+
+	/** The main host's origin URL (`https://<main host>/`, or the origin override), e.g. for a request that only carries a write-back; undefined without a session. */
+	originUrl(): string | undefined {
+		const session = this.session;
+		return session ? this.http.url(session, 'main', '/', {}) : undefined;
+	}
+
+	/** True when the contact list was last loaded in full more than `maxAgeMs` before `now` (never loaded counts as old). */
+	contactsOlderThan(maxAgeMs: number, now: number = this.http.clock.now()): boolean {
+		return now - this.contactsLoadedAt > maxAgeMs;
+	}
+
+	/** How this client's sends are spaced (the send queue's settings), e.g. to explain a rate limit. */
+	pacingSettings(): Readonly<PacingOptions> {
+		return this.pacer.options;
+	}
+
+	// ---- The contact cache, read-only ----
+
+	/** A contact, group, official or special account of this session from the cache (no request). */
+	cachedContact(userName: string): RawContact | undefined {
+		return this.contacts.get(userName);
+	}
+
+	/** Every cached contact and group of this session (no request). */
+	cachedContacts(): RawContact[] {
+		return this.contacts.all();
 	}
 
 	/** Interactive login (push first when `previous` allows, else QR), then webwxinit and contacts. */
@@ -292,7 +379,7 @@ export class WeChatClient {
 		const wanted = new Set<string>();
 		for (const m of msgs) {
 			for (const u of [m.FromUserName, m.ToUserName]) {
-				if (typeof u === 'string' && isGroupName(u) && !this.contacts.get(u)?.MemberList?.length) wanted.add(u);
+				if (typeof u === 'string' && isGroupUserName(u) && !this.contacts.get(u)?.MemberList?.length) wanted.add(u);
 			}
 		}
 		if (!wanted.size) return;

@@ -4,6 +4,7 @@
  * user knows (remark, nickname, WeChat ID). UserNames are per session, so the
  * cache is cleared at every new login (protocol.md §6.15).
  */
+import { displayName, isGroupUserName, isNamedMember, nameContains } from './chats';
 import { AmbiguousContactError, UnknownContactError } from './errors';
 import type { CallOptions, WeChatHttp } from './http';
 import { CGI } from './http';
@@ -14,29 +15,6 @@ import type { BaseResponse, RawContact, RawMember } from './types';
 export const BATCH_LIMIT = 50;
 /** OFF stops webwxgetcontact paging after 17 pages; we allow more for big accounts but stay bounded. */
 export const MAX_CONTACT_PAGES = 100;
-
-const SPECIAL_USERS = new Set([
-	'newsapp', 'fmessage', 'filehelper', 'weibo', 'qqmail', 'tmessage', 'qmessage', 'qqsync', 'floatbottle',
-	'lbsapp', 'shakeapp', 'medianote', 'qqfriend', 'readerapp', 'blogapp', 'facebookapp', 'masssendapp',
-	'meishiapp', 'feedsapp', 'voip', 'blogappweixin', 'weixin', 'brandsessionholder', 'weixinreminder',
-	'officialaccounts', 'notification_messages', 'wxitil', 'userexperience_alarm',
-]);
-
-export function isGroupName(userName: string): boolean {
-	return userName.startsWith('@@') || userName.endsWith('@chatroom');
-}
-
-export function isSpecialName(userName: string): boolean {
-	return SPECIAL_USERS.has(userName);
-}
-
-export function isOfficial(c: RawContact): boolean {
-	return ((c.VerifyFlag ?? 0) & 8) !== 0;
-}
-
-export function displayName(c: RawContact): string {
-	return c.RemarkName || c.NickName || c.UserName;
-}
 
 interface GetContactResponse {
 	BaseResponse: BaseResponse;
@@ -90,7 +68,7 @@ export class ContactStore {
 		if (!contact || typeof contact.UserName !== 'string' || !contact.UserName) return;
 		this.nameIndex = undefined;
 		const prev = this.byName.get(contact.UserName);
-		if (prev && isGroupName(contact.UserName) && (!contact.MemberList || contact.MemberList.length === 0) && prev.MemberList?.length) {
+		if (prev && isGroupUserName(contact.UserName) && (!contact.MemberList || contact.MemberList.length === 0) && prev.MemberList?.length) {
 			this.byName.set(contact.UserName, { ...contact, MemberList: prev.MemberList, MemberCount: prev.MemberCount });
 			return;
 		}
@@ -111,7 +89,7 @@ export class ContactStore {
 	 */
 	groupsWithoutMembers(): string[] {
 		return this.all()
-			.filter((c) => isGroupName(c.UserName) && (!c.MemberList?.length || c.MemberList.every((m) => !m.NickName && !m.DisplayName)))
+			.filter((c) => isGroupUserName(c.UserName) && (!c.MemberList?.length || c.MemberList.every((m) => !isNamedMember(m))))
 			.map((c) => c.UserName);
 	}
 
@@ -163,7 +141,7 @@ export class ContactStore {
 		const needle = text.trim().toLowerCase();
 		const out: RawContact[] = [];
 		for (const c of this.byName.values()) {
-			if (!needle || [c.RemarkName, c.NickName, c.Alias].some((v) => !!v && v.toLowerCase().includes(needle))) out.push(c);
+			if (nameContains(c, needle)) out.push(c);
 			if (out.length >= limit) break;
 		}
 		return out;

@@ -7,8 +7,8 @@ import type {
 	JsonObject,
 } from 'n8n-workflow';
 import { NodeApiError, NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
-import type { WeChatClient } from '../../lib/wechat/client';
-import { LoggedOutError } from '../../lib/wechat/errors';
+import type { WeChatClient } from '../../lib/wechat';
+import { LoggedOutError } from '../../lib/wechat';
 import { accountKey, clientForExecution, forgetClient } from '../shared/session-store';
 import { errorJson, toNodeError } from '../shared/errors';
 import { contactBatchOperations, contactOperations } from './actions/contact';

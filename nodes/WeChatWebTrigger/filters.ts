@@ -3,7 +3,7 @@
  * make. Filters run after the client's de-duplication.
  */
 import type { IDataObject, ITriggerFunctions } from 'n8n-workflow';
-import type { ChatKind, MessageType, WeChatMessage } from '../../lib/wechat/types';
+import type { ChatKind, MessageType, WeChatMessage } from '../../lib/wechat';
 import type { AdvanceMode } from './delivery';
 import { ALL_MESSAGE_TYPES } from './description';
 

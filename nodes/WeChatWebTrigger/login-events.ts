@@ -4,10 +4,8 @@
  * terminal QR in n8n's log for people watching the console.
  */
 import type { IDataObject, INodeExecutionData, ITriggerFunctions } from 'n8n-workflow';
-import type { LoggedOutError, LoginRefusedError } from '../../lib/wechat/errors';
-import type { LoginEvent } from '../../lib/wechat/login';
-import { qrPng, qrTerminal } from '../../lib/wechat/qr';
-import type { RawUser } from '../../lib/wechat/types';
+import type { LoggedOutError, LoginEvent, LoginRefusedError, RawUser } from '../../lib/wechat';
+import { qrPng, qrTerminal } from '../../lib/wechat';
 
 export type LoginEventName =
 	| 'qr'

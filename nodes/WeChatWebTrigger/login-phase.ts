@@ -5,11 +5,8 @@
  * a QR nobody scanned it waits 5 minutes, then 10, 20 … at most 2 hours.
  */
 import type { ICredentialDataDecryptedObject, IDeferredPromise } from 'n8n-workflow';
-import type { WeChatClient } from '../../lib/wechat/client';
-import { LoginRefusedError, NotLoggedInError, WeChatError } from '../../lib/wechat/errors';
-import type { LoginEvent } from '../../lib/wechat/login';
-import { LoginCancelledError, LoginTimeoutError } from '../../lib/wechat/login';
-import type { Session } from '../../lib/wechat/session';
+import type { LoginEvent, Session, WeChatClient } from '../../lib/wechat';
+import { LoginCancelledError, LoginRefusedError, LoginTimeoutError, NotLoggedInError, WeChatError } from '../../lib/wechat';
 import { CREDENTIAL_TYPE, sessionForCredential, sessionTokens } from '../shared/credential-data';
 import { deferred } from '../shared/deferred';
 import type { AccountRef } from './login-events';
@@ -118,7 +115,7 @@ export class LoginPhase {
 	}
 
 	account(): AccountRef | undefined {
-		return accountOf(this.client.session?.user) ?? this.lastAccount;
+		return accountOf(this.client.user) ?? this.lastAccount;
 	}
 
 	settlePhone(): void {
@@ -166,7 +163,7 @@ export class LoginPhase {
 
 	/** A session is live: hand it on, then announce it. */
 	private connected(how: Connected): void {
-		const account = accountOf(this.client.requireSession().user);
+		const account = accountOf(this.client.sessionInfo().user);
 		this.lastAccount = account ?? this.lastAccount;
 		this.onConnected(how);
 		if (how === 'login') {

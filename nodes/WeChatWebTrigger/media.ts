@@ -4,11 +4,8 @@
  * item goes out without binary data and says why in `mediaError`.
  */
 import type { IBinaryData, ITriggerFunctions } from 'n8n-workflow';
-import type { WeChatClient } from '../../lib/wechat/client';
-import { isAbort } from '../../lib/wechat/errors';
-import type { MediaStream } from '../../lib/wechat/media';
-import { capped, MediaTooLargeError } from '../../lib/wechat/media';
-import type { WeChatMessage } from '../../lib/wechat/types';
+import type { MediaStream, WeChatClient, WeChatMessage } from '../../lib/wechat';
+import { capped, isAbort, MediaTooLargeError } from '../../lib/wechat';
 import { binaryStream, megabytes } from '../shared/binary';
 
 export interface MediaResult {

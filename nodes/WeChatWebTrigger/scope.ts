@@ -4,7 +4,7 @@
  * pause, the emit onto the two outputs, and the one back-off policy.
  */
 import type { IDeferredPromise, INodeExecutionData, IRun, ITriggerFunctions } from 'n8n-workflow';
-import { backoffDelay } from '../../lib/wechat/clock';
+import { backoffDelay } from '../../lib/wechat';
 import { n8nClock } from '../shared/n8n-runtime';
 
 /** Back-off for transient failures outside the sync loop (which has its own, same policy). */

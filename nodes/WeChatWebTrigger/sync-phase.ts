@@ -9,9 +9,8 @@
  * past them (issue 16 item 1).
  */
 import type { INodeExecutionData } from 'n8n-workflow';
-import type { WeChatClient } from '../../lib/wechat/client';
-import { LoggedOutError, WeChatError } from '../../lib/wechat/errors';
-import type { WeChatMessage } from '../../lib/wechat/types';
+import type { WeChatClient, WeChatMessage } from '../../lib/wechat';
+import { LoggedOutError, WeChatError } from '../../lib/wechat';
 import { messageJson } from '../shared/items';
 import type { Delivery } from './delivery';
 import type { TriggerSettings } from './filters';

@@ -5,9 +5,8 @@
  * the long poll, every sleep, login poll and download).
  */
 import type { ITriggerFunctions } from 'n8n-workflow';
-import type { WeChatClient } from '../../lib/wechat/client';
-import { cursorOf } from '../../lib/wechat/cursor';
-import { Session } from '../../lib/wechat/session';
+import type { WeChatClient } from '../../lib/wechat';
+import { cursorOf, Session } from '../../lib/wechat';
 import { CheckpointWriter, startingPoint, takeLegacySession } from '../shared/checkpoint';
 import { sessionFingerprint, sessionTokens } from '../shared/credential-data';
 import { deferred } from '../shared/deferred';
@@ -112,8 +111,8 @@ export class TriggerRun {
 			wait.abort();
 		}
 		// A position earned after the last emit must not wait for a request that will never come.
-		const session = this.client.session;
-		if (session) await this.checkpoints.flush(this.client.http.url(session, 'main', '/', {}));
+		const origin = this.client.originUrl();
+		if (origin) await this.checkpoints.flush(origin);
 		this.unregister();
 	}
 
@@ -124,10 +123,10 @@ export class TriggerRun {
 			while (connected && !this.scope.closing) {
 				const loggedOut = await this.sync.run();
 				if (!loggedOut || this.scope.closing) break;
-				const previous = this.client.session;
+				const previous = this.client.currentSession();
 				this.unregister();
 				this.ctx.logger.warn(`WeChat Web Trigger: ${loggedOut.message} Trying to log in again.`);
-				this.scope.emitEvent(loggedOutItem(loggedOut, accountOf(previous?.user)));
+				this.scope.emitEvent(loggedOutItem(loggedOut, accountOf(this.client.user)));
 				connected = (await this.login.adoptStoredSession(previous)) || (await this.login.loginRounds(previous, 0));
 			}
 		} catch (error) {
@@ -162,9 +161,9 @@ export class TriggerRun {
 
 	/** A session is live: it goes to the credential (a login), becomes the account's client, and its position is saved. */
 	private connected(how: Connected): void {
-		const session = this.client.requireSession();
-		if (how === 'login') this.transport.persist(session);
-		this.account = sessionFingerprint(session.toJSON());
+		const sessionJson = this.client.toJSON();
+		if (how === 'login') this.transport.persistCurrent();
+		this.account = sessionFingerprint(sessionJson);
 		if (this.scope.manual) return;
 		registerLiveClient(accountKey(this.ctx), this.client);
 		this.registered = true;

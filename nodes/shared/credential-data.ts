@@ -3,8 +3,7 @@
  * pacing and the origin override. Pure functions over the decrypted data.
  */
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
-import type { PacingOptions } from '../../lib/wechat/pacing';
-import type { LoginMode } from '../../lib/wechat/session';
+import type { LoginMode, PacingOptions } from '../../lib/wechat';
 
 export const CREDENTIAL_TYPE = 'weChatWebApi';
 

@@ -6,8 +6,8 @@
  * this file adapts it to the client's transport.
  */
 import type { ICredentialsDecrypted, ICredentialTestFunctions, INodeCredentialTestResult } from 'n8n-workflow';
-import { LoggedOutError, WeChatError } from '../../lib/wechat/errors';
-import type { HttpRequest, HttpResponse, HttpTransport } from '../../lib/wechat/transport';
+import type { HttpRequest, HttpResponse, HttpTransport } from '../../lib/wechat';
+import { LoggedOutError, WeChatError } from '../../lib/wechat';
 import { NOT_LOGGED_IN_MESSAGE, sessionForCredential } from './credential-data';
 import { buildClient } from './session-store';
 

@@ -5,7 +5,7 @@
  */
 import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
-import { WeChatError } from '../../lib/wechat/errors';
+import { WeChatError } from '../../lib/wechat';
 
 const USER_SIDE = new Set([
 	'NOT_LOGGED_IN',

@@ -1,6 +1,6 @@
 /** Normalized messages as n8n items: the client's message as JSON, with a readable date. */
 import type { IDataObject } from 'n8n-workflow';
-import type { WeChatMessage } from '../../lib/wechat/types';
+import type { WeChatMessage } from '../../lib/wechat';
 
 export function messageJson(message: WeChatMessage): IDataObject {
 	return {

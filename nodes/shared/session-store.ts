@@ -10,11 +10,8 @@
  * credential in ./credential-data.ts.
  */
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
-import { WeChatClient } from '../../lib/wechat/client';
-import { LoggedOutError, LOGOUT_TEXT, NotLoggedInError, WeChatError } from '../../lib/wechat/errors';
-import type { Logger } from '../../lib/wechat/http';
-import { SendPacer } from '../../lib/wechat/pacing';
-import type { HttpTransport } from '../../lib/wechat/transport';
+import type { HttpTransport, Logger } from '../../lib/wechat';
+import { LoggedOutError, LOGOUT_TEXT, NotLoggedInError, SendPacer, WeChatClient, WeChatError } from '../../lib/wechat';
 import { accountSettings, CREDENTIAL_TYPE, NOT_LOGGED_IN_MESSAGE, sessionForCredential, sessionTokens } from './credential-data';
 import type { RequestContext } from './n8n-runtime';
 import { n8nClock, N8nTransport } from './n8n-runtime';
@@ -74,7 +71,7 @@ export async function openClient(ctx: RequestContext, logger?: Logger): Promise<
 	}
 	// The transport asks the client for its session: the client is built right after it.
 	const built: { client?: WeChatClient } = {};
-	const transport = new SessionTransport(new N8nTransport(ctx, logger), () => built.client?.session ?? null, sessionTokens(sessionJson).sid);
+	const transport = new SessionTransport(new N8nTransport(ctx, logger), () => built.client?.currentSession() ?? null, sessionTokens(sessionJson).sid);
 	const client = buildClient(data, transport, logger, pacer);
 	built.client = client;
 	return { client, sessionJson, data, transport };
@@ -97,7 +94,7 @@ export function adoptClient(key: string, client: WeChatClient): void {
 /** Forget a client whose session died, so the next execution restores from the credential again. */
 export function forgetClient(key: string, client?: WeChatClient): void {
 	const entry = entries.get(key);
-	if (entry && (!client || entry.client === client || entry.client.session === client.session)) entries.delete(key);
+	if (entry && (!client || entry.client === client || entry.client.sharesSessionWith(client))) entries.delete(key);
 }
 
 export function liveClient(key: string): WeChatClient | undefined {
@@ -137,14 +134,14 @@ export async function clientForExecution(ctx: RequestContext, logger?: Logger): 
 	const sessionJson = sessionForCredential(data);
 	const entry = entries.get(key);
 	const fork = (c: WeChatClient) => c.fork({ transport: new N8nTransport(ctx), clock: n8nClock, logger });
-	if (entry?.live && entry.client.session) return fork(entry.client);
+	if (entry?.live && entry.client.hasSession()) return fork(entry.client);
 	if (!sessionJson) throw new NotLoggedInError(NOT_LOGGED_IN_MESSAGE);
 	const stored = sessionTokens(sessionJson);
-	if (entry?.client.session && entry.client.session.tokens.sid === stored.sid) {
+	if (entry?.client.hasSession() && entry.client.sessionId() === stored.sid) {
 		// The process running the trigger (queue mode: main) writes a refreshed SKey into the
 		// credential; a client cached here before that would be refused with the old one.
-		entry.client.session.refreshSkey(stored.skey);
-		if (Date.now() - entry.client.contactsLoadedAt > CONTACTS_MAX_AGE_MS) await fork(entry.client).loadContacts();
+		entry.client.adoptRefreshedSkey(stored.skey);
+		if (entry.client.contactsOlderThan(CONTACTS_MAX_AGE_MS, Date.now())) await fork(entry.client).loadContacts();
 		return fork(entry.client);
 	}
 	let pending = restoring.get(key);

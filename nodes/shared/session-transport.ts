@@ -6,8 +6,7 @@
  * writes it into the credential (action nodes and workers read it there). A
  * checkpoint that must survive a clean stop travels the same way.
  */
-import type { Session } from '../../lib/wechat/session';
-import type { HttpRequest, HttpResponse, HttpTransport } from '../../lib/wechat/transport';
+import type { HttpRequest, HttpResponse, HttpTransport, Session } from '../../lib/wechat';
 import type { N8nTransport } from './n8n-runtime';
 
 export class SessionTransport implements HttpTransport {
@@ -27,6 +26,12 @@ export class SessionTransport implements HttpTransport {
 		this.persistedSid = session.tokens.sid;
 		this.persistedRevision = session.tokenRevision;
 		this.inner.persistOnNextRequest({ session: session.toJSON() });
+	}
+
+	/** Queue the client's current session (if any) for the credential with the next authenticated request. */
+	persistCurrent(): void {
+		const session = this.currentSession();
+		if (session) this.persist(session);
 	}
 
 	/** Queue a checkpoint for the credential with the next authenticated request. */

@@ -6,16 +6,7 @@ export { APP_MSG_TYPE, parseApp } from './app';
 export { cleanText, convertEmojiSpans, emojiFromHex, unescapeXmlContent } from './text';
 export { splitGroupSender, type GroupSplit } from './group';
 export { extractMentions, mentionsName } from './mentions';
-export {
-	SPECIAL_USER_NAMES,
-	chatKind,
-	chatRef,
-	contactName,
-	isGroupUserName,
-	memberName,
-	memberRef,
-	selfNameIn,
-} from './chat';
+export { chatRef, memberRef, selfNameIn } from './chat';
 export {
 	contentAttr,
 	defaultMimeType,

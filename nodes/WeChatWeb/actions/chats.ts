@@ -3,10 +3,19 @@
  * current session, and contacts into item JSON without anything secret.
  */
 import type { IDataObject, INodeParameterResourceLocator } from 'n8n-workflow';
-import type { WeChatClient } from '../../../lib/wechat/client';
-import { displayName, isGroupName, isOfficial, isSpecialName } from '../../../lib/wechat/contacts';
-import { AmbiguousContactError, InvalidInputError, UnknownContactError, WeChatError } from '../../../lib/wechat/errors';
-import type { ChatKind, RawContact, RawMember } from '../../../lib/wechat/types';
+import type { RawContact, RawMember, WeChatClient } from '../../../lib/wechat';
+import {
+	AmbiguousContactError,
+	contactKind,
+	displayName,
+	InvalidInputError,
+	isGroupUserName,
+	isNamedMember,
+	memberName,
+	memberTag,
+	UnknownContactError,
+	WeChatError,
+} from '../../../lib/wechat';
 import type { ActionContext } from './context';
 import { settle } from './util';
 
@@ -30,19 +39,12 @@ export function readLocator(ctx: ActionContext, name: string, itemIndex: number)
 	return { mode: value.startsWith('@') ? 'id' : 'name', value };
 }
 
-export function chatKind(c: Pick<RawContact, 'UserName' | 'VerifyFlag'>): ChatKind {
-	if (isGroupName(c.UserName)) return 'group';
-	if (isSpecialName(c.UserName)) return 'special';
-	if (isOfficial(c as RawContact)) return 'official';
-	return 'user';
-}
-
 /** Contacts the cache does not know are fetched with one batch lookup; a stale list pick falls back to its name. */
 export async function resolveChat(ctx: ActionContext, client: WeChatClient, locator: Locator): Promise<RawContact> {
 	const { mode, value } = locator;
 	if (!value) throw new InvalidInputError('No contact or group was given.', 'Pick one from the list, or enter a name or UserName.');
 	if (mode === 'name') return resolveByName(client, value, ctx.signal);
-	const cached = client.contacts.get(value);
+	const cached = client.cachedContact(value);
 	if (cached) return cached;
 	if (value.startsWith('@')) {
 		const [found] = await client.fetchContacts([value], ctx.signal);
@@ -68,7 +70,7 @@ function stripKind(label: string): string {
 }
 
 export function listLabel(c: RawContact): string {
-	const kind = chatKind(c);
+	const kind = contactKind(c);
 	const name = displayName(c);
 	if (kind === 'group') return `${name} (group)`;
 	if (kind === 'official') return `${name} (official account)`;
@@ -77,7 +79,7 @@ export function listLabel(c: RawContact): string {
 }
 
 export function chatRef(c: RawContact): IDataObject {
-	return { id: c.UserName, name: displayName(c), kind: chatKind(c) };
+	return { id: c.UserName, name: displayName(c), kind: contactKind(c) };
 }
 
 /**
@@ -85,7 +87,7 @@ export function chatRef(c: RawContact): IDataObject {
  * session's skey (use Media → Get Avatar for the picture).
  */
 export function contactJson(c: RawContact): IDataObject {
-	const kind = chatKind(c);
+	const kind = contactKind(c);
 	const out: IDataObject = {
 		id: c.UserName,
 		name: displayName(c),
@@ -110,21 +112,21 @@ export function contactJson(c: RawContact): IDataObject {
 	return out;
 }
 
-/** How the group shows a member: group nickname, else nickname. */
-export function memberName(client: WeChatClient, m: RawMember): string {
-	return m.DisplayName || m.NickName || client.contacts.get(m.UserName)?.NickName || '';
+/** How the group shows a member (what an @mention is typed with): group nickname, else nickname; '' when unknown. */
+export function mentionName(client: WeChatClient, m: RawMember): string {
+	return memberTag(m, client.cachedContact(m.UserName));
 }
 
 export function memberJson(client: WeChatClient, group: RawContact, m: RawMember): IDataObject {
-	const contact = client.contacts.get(m.UserName);
+	const contact = client.cachedContact(m.UserName);
 	const self = client.user?.UserName === m.UserName;
 	return {
 		id: m.UserName,
-		name: m.DisplayName || contact?.RemarkName || memberName(client, m) || m.UserName,
+		name: memberName(m.UserName, m, contact),
 		nickName: m.NickName || contact?.NickName || '',
 		displayName: m.DisplayName ?? '',
 		remarkName: contact?.RemarkName ?? '',
-		isFriend: !!contact && !isGroupName(contact.UserName),
+		isFriend: !!contact && !isGroupUserName(contact.UserName),
 		isMe: self,
 		group: { id: group.UserName, name: displayName(group) },
 	};
@@ -132,11 +134,11 @@ export function memberJson(client: WeChatClient, group: RawContact, m: RawMember
 
 /** A group with its member list (fetched when the cache has none, or on request). */
 export async function groupWithMembers(client: WeChatClient, group: RawContact, refresh: boolean, signal?: AbortSignal): Promise<RawContact> {
-	if (!isGroupName(group.UserName)) throw new InvalidInputError(`"${displayName(group)}" is not a group.`, 'Pick a group chat.');
+	if (!isGroupUserName(group.UserName)) throw new InvalidInputError(`"${displayName(group)}" is not a group.`, 'Pick a group chat.');
 	// webwxinit lists groups with members but without names (protocol.md §1.6): those need the lookup too.
-	if (!refresh && group.MemberList?.length && group.MemberList.every((m) => m.NickName || m.DisplayName)) return group;
+	if (!refresh && group.MemberList?.length && group.MemberList.every(isNamedMember)) return group;
 	await client.fetchContacts([group.UserName], signal);
-	return client.contacts.get(group.UserName) ?? group;
+	return client.cachedContact(group.UserName) ?? group;
 }
 
 /** Group member by group nickname, nickname, remark name or UserName; exact before case-insensitive. */
@@ -147,8 +149,8 @@ export function findMember(client: WeChatClient, group: RawContact, query: strin
 	if (byId) return byId;
 	const fields: Array<(m: RawMember) => string | undefined> = [
 		(m) => m.DisplayName,
-		(m) => client.contacts.get(m.UserName)?.RemarkName,
-		(m) => m.NickName || client.contacts.get(m.UserName)?.NickName,
+		(m) => client.cachedContact(m.UserName)?.RemarkName,
+		(m) => m.NickName || client.cachedContact(m.UserName)?.NickName,
 	];
 	for (const caseless of [false, true]) {
 		const needle = caseless ? q.toLowerCase() : q;

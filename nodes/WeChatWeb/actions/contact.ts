@@ -1,9 +1,7 @@
 /** Contact resource: batched Get, Get Many, Get Group Members, Set Remark. */
-import type { WeChatClient } from '../../../lib/wechat/client';
-import { displayName } from '../../../lib/wechat/contacts';
-import { InvalidInputError, UnknownContactError } from '../../../lib/wechat/errors';
-import type { RawContact } from '../../../lib/wechat/types';
-import { chatKind, contactJson, groupWithMembers, memberJson, readLocator, resolveByName, resolveChat } from './chats';
+import type { RawContact, WeChatClient } from '../../../lib/wechat';
+import { contactKind, displayName, InvalidInputError, nameContains, UnknownContactError } from '../../../lib/wechat';
+import { contactJson, groupWithMembers, memberJson, readLocator, resolveByName, resolveChat } from './chats';
 import type { ActionContext, BatchOperation, ItemOperation, ItemResult } from './context';
 import { settle } from './util';
 
@@ -12,7 +10,7 @@ async function wantedUserName(ctx: ActionContext, client: WeChatClient, i: numbe
 	const locator = readLocator(ctx, 'contact', i);
 	if (!locator.value) throw new InvalidInputError('No contact or group was given.', 'Pick one from the list, or enter a name or UserName.');
 	if (locator.mode === 'name') return (await resolveByName(client, locator.value, ctx.signal)).UserName;
-	if (locator.mode === 'list' && !client.contacts.get(locator.value) && locator.cachedResultName) {
+	if (locator.mode === 'list' && !client.cachedContact(locator.value) && locator.cachedResultName) {
 		const byName = await settle(() => resolveChat(ctx, client, { mode: 'name', value: locator.cachedResultName as string }));
 		if (byName.ok) return byName.value.UserName;
 	}
@@ -42,11 +40,6 @@ const get: BatchOperation = async (ctx, indexes) => {
 	return results;
 };
 
-function matchesSearch(c: RawContact, needle: string): boolean {
-	if (!needle) return true;
-	return [c.RemarkName, c.NickName, c.Alias].some((v) => !!v && v.toLowerCase().includes(needle));
-}
-
 function byName(a: RawContact, b: RawContact): number {
 	return displayName(a).localeCompare(displayName(b));
 }
@@ -64,9 +57,9 @@ const getAll: ItemOperation = async (ctx, i) => {
 	const types = new Set((filters.types ?? []).map((t) => (t === 'friend' ? 'user' : t)));
 	const needle = (filters.search ?? '').trim().toLowerCase();
 	const self = client.user?.UserName;
-	const list = client.contacts
-		.all()
-		.filter((c) => c.UserName !== self && (!types.size || types.has(chatKind(c))) && matchesSearch(c, needle))
+	const list = client
+		.cachedContacts()
+		.filter((c) => c.UserName !== self && (!types.size || types.has(contactKind(c))) && nameContains(c, needle))
 		.sort(byName);
 	const limit = limitOf(ctx, i);
 	return (limit === undefined ? list : list.slice(0, limit)).map((c) => ({ json: contactJson(c) }));
@@ -85,7 +78,7 @@ const getGroupMembers: ItemOperation = async (ctx, i) => {
 const setRemark: ItemOperation = async (ctx, i) => {
 	const client = await ctx.client();
 	const contact = await resolveChat(ctx, client, readLocator(ctx, 'contact', i));
-	const kind = chatKind(contact);
+	const kind = contactKind(contact);
 	if (kind !== 'user') {
 		throw new InvalidInputError(
 			`"${displayName(contact)}" is ${kind === 'group' ? 'a group' : kind === 'official' ? 'an official account' : 'a special account'}; only friends can have a remark name.`,

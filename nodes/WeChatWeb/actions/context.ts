@@ -1,5 +1,5 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import type { WeChatClient } from '../../../lib/wechat/client';
+import type { WeChatClient } from '../../../lib/wechat';
 
 /** What every operation gets: n8n's execution context and this execution's client. */
 export interface ActionContext {

@@ -4,8 +4,8 @@
  * Everything stays a WeChatError so nodes/shared maps it and "Continue On Fail"
  * items carry its code and hint.
  */
-import type { WeChatClient } from '../../../lib/wechat/client';
-import { ApiError, RateLimitedError, WeChatError } from '../../../lib/wechat/errors';
+import type { WeChatClient } from '../../../lib/wechat';
+import { ApiError, RateLimitedError, WeChatError } from '../../../lib/wechat';
 import { durationText } from './util';
 
 /** WeChat only lets the sender recall a message within 2 minutes (protocol.md §1.13). */
@@ -34,7 +34,7 @@ export function isRevokeRefusal(err: unknown): err is ApiError {
 
 /** Says how long to wait and what to change, with the account's pacing settings. */
 export function rateLimited(err: RateLimitedError, client: WeChatClient | undefined): WeChatError {
-	const pacing = client?.pacer.options;
+	const pacing = client?.pacingSettings();
 	const retries = pacing?.rateLimitRetries ?? 0;
 	const wait = Math.max(5 * 60 * 1000, pacing?.rateLimitBackoffCapMs ?? 0);
 	const settings = pacing

@@ -1,10 +1,7 @@
 /** Media resource: download a message's media or an avatar as n8n binary data, streamed. */
 import type { IDataObject } from 'n8n-workflow';
-import type { ImageVariant, MediaStream } from '../../../lib/wechat/media';
-import { MediaTooLargeError } from '../../../lib/wechat/media';
-import { InvalidInputError } from '../../../lib/wechat/errors';
-import { defaultMimeType, isMediaKind, mimeTypeForExtension, safeFileName, safeMimeType } from '../../../lib/wechat/media-vocabulary';
-import type { MediaReference } from '../../../lib/wechat/types';
+import type { ImageVariant, MediaReference, MediaStream } from '../../../lib/wechat';
+import { defaultMimeType, InvalidInputError, isMediaKind, MediaTooLargeError, mimeTypeForExtension, safeFileName, safeMimeType } from '../../../lib/wechat';
 import { binaryStream, megabytes } from '../../shared/binary';
 import { chatRef, readLocator, resolveChat } from './chats';
 import type { ActionContext, ItemOperation, ItemResult } from './context';

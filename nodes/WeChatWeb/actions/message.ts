@@ -1,13 +1,8 @@
 /** Message resource: send text / image / video / file / emoticon, revoke, forward. */
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
-import type { FileInput, WeChatClient } from '../../../lib/wechat/client';
-import { isGroupName } from '../../../lib/wechat/contacts';
-import { ApiError, InvalidInputError } from '../../../lib/wechat/errors';
-import type { Mentions, SentMessage } from '../../../lib/wechat/send';
-import type { MediaKind, SentMedia } from '../../../lib/wechat/upload';
-import { mediaKindFor } from '../../../lib/wechat/upload';
-import type { MediaReference, RawContact } from '../../../lib/wechat/types';
-import { chatRef, findMember, groupWithMembers, memberName, readLocator, resolveChat } from './chats';
+import type { FileInput, MediaReference, Mentions, RawContact, SendableKind, SentMedia, SentMessage, WeChatClient } from '../../../lib/wechat';
+import { ApiError, InvalidInputError, isGroupUserName, mediaKindFor } from '../../../lib/wechat';
+import { chatRef, findMember, groupWithMembers, mentionName, readLocator, resolveChat } from './chats';
 import type { ActionContext, ItemOperation, ItemResult } from './context';
 import { isRevokeRefusal, revokeRefused } from './errors';
 import { readMediaReference } from './media';
@@ -47,7 +42,7 @@ async function prepareMentions(
 	names: string[],
 	addText: boolean,
 ): Promise<{ text: string; mentions: Mentions; mentioned: IDataObject[] }> {
-	if (!isGroupName(chat.UserName)) {
+	if (!isGroupUserName(chat.UserName)) {
 		throw new InvalidInputError('Mentions only work in group chats.', 'Remove "Mention Members" or send to a group.');
 	}
 	let group = await groupWithMembers(client, chat, false, ctx.signal);
@@ -61,13 +56,13 @@ async function prepareMentions(
 	const unique = [...new Map(members.map((m) => [m.UserName, m])).values()];
 	let out = text;
 	if (addText) {
-		const missing = unique.map((m) => `@${memberName(client, m)}`).filter((tag) => tag !== '@' && !out.includes(tag));
+		const missing = unique.map((m) => `@${mentionName(client, m)}`).filter((tag) => tag !== '@' && !out.includes(tag));
 		if (missing.length) out = `${missing.join(' ')} ${out}`;
 	}
 	return {
 		text: out,
 		mentions: { userNames: unique.map((m) => m.UserName), chatRoom: chat.UserName },
-		mentioned: unique.map((m) => ({ id: m.UserName, name: memberName(client, m) })),
+		mentioned: unique.map((m) => ({ id: m.UserName, name: mentionName(client, m) })),
 	};
 }
 
@@ -105,7 +100,7 @@ function sendBinary(expected: 'image' | 'video' | 'file' | 'emoticon'): ItemOper
 		const chat = await recipient(ctx, client, i);
 		const file = await binaryFile(ctx, i);
 		const natural = mediaKindFor(file.fileName, file.mimeType);
-		let kind: MediaKind = expected;
+		let kind: SendableKind = expected;
 		if (expected === 'image') {
 			// GIFs go out as stickers: sent as a picture WeChat shows a wrong image (protocol.md §1.14).
 			if (natural === 'emoticon') kind = 'emoticon';
@@ -164,7 +159,7 @@ const revoke: ItemOperation = async (ctx, i) => {
 				'Connect this node to the output of a WeChat Web send operation, or set "Message to Revoke" to "By ID".',
 			);
 		}
-		const contact = client.contacts.get(to);
+		const contact = client.cachedContact(to);
 		chat = contact ? chatRef(contact) : { id: to };
 	}
 	if (!msgId) throw new InvalidInputError('No message ID was given.', 'Use the msgId a send operation returned.');
@@ -214,7 +209,7 @@ const forward: ItemOperation = async (ctx, i) => {
 	return [sentJson(sent, chat, { type: kind, fileName, mimeType: data.mimeType, fileSize: data.size, ...original })];
 };
 
-function forwardKind(ref: MediaReference, mimeType: string): MediaKind {
+function forwardKind(ref: MediaReference, mimeType: string): SendableKind {
 	switch (ref.kind) {
 		case 'image':
 			return mimeType === 'image/gif' ? 'emoticon' : 'image';

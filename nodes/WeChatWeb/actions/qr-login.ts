@@ -4,8 +4,8 @@
  * continues in this n8n process. On confirmation the session reaches the
  * credential (the write-back transport) and becomes this process's client.
  */
-import { InvalidInputError } from '../../../lib/wechat/errors';
-import type { Logger } from '../../../lib/wechat/http';
+import type { Logger } from '../../../lib/wechat';
+import { InvalidInputError } from '../../../lib/wechat';
 import { deferred } from '../../shared/deferred';
 import type { RequestContext } from '../../shared/n8n-runtime';
 import { accountKey, adoptClient, openClient } from '../../shared/session-store';

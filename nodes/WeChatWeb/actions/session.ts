@@ -1,8 +1,7 @@
 /** Session resource: who is logged in since when, and log out. */
 import type { IDataObject } from 'n8n-workflow';
-import type { WeChatClient } from '../../../lib/wechat/client';
-import { LoggedOutError, NotLoggedInError } from '../../../lib/wechat/errors';
-import { qrPng } from '../../../lib/wechat/qr';
+import type { WeChatClient } from '../../../lib/wechat';
+import { LoggedOutError, NotLoggedInError, qrPng } from '../../../lib/wechat';
 import { accountKey, forgetClient, liveClient } from '../../shared/session-store';
 import { startQrLogin } from './qr-login';
 import type { ItemOperation } from './context';
@@ -14,15 +13,15 @@ function notLoggedIn(error: NotLoggedInError | LoggedOutError): IDataObject {
 
 /** Only what identifies the account and the session's age: never tokens, cookies or the uin. */
 function statusJson(client: WeChatClient, key: string): IDataObject {
-	const session = client.requireSession();
-	const user = session.user;
+	const info = client.sessionInfo();
+	const user = info.user;
 	return {
 		loggedIn: true,
 		user: { id: user?.UserName ?? '', nickName: user?.NickName ?? '' },
-		loginTime: session.loginTime ? isoTime(session.loginTime * 1000) : null,
-		mode: session.mode,
-		mainHost: session.hosts.main,
-		contacts: client.contacts.size,
+		loginTime: info.loginTime ? isoTime(info.loginTime * 1000) : null,
+		mode: info.mode,
+		mainHost: info.mainHost,
+		contacts: info.contactCount,
 		receivingMessages: liveClient(key) !== undefined,
 	};
 }
@@ -37,7 +36,7 @@ const getStatus: ItemOperation = async (ctx) => {
 	}
 	const client = got.value;
 	const self = client.user?.UserName;
-	if (!client.session || !self) return [{ json: notLoggedIn(new NotLoggedInError('This WeChat session was logged out.')) }];
+	if (!client.hasSession() || !self) return [{ json: notLoggedIn(new NotLoggedInError('This WeChat session was logged out.')) }];
 	const ping = await settle(() => client.fetchContacts([self], ctx.signal));
 	if (!ping.ok) {
 		if (ping.error instanceof LoggedOutError) {

@@ -1,17 +1,15 @@
 /** Searchable pickers for the resource locators: chats, friends, groups. */
 import type { ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
-import { displayName } from '../../../lib/wechat/contacts';
-import type { RawContact } from '../../../lib/wechat/types';
+import type { ChatKind, RawContact } from '../../../lib/wechat';
+import { contactKind, displayName, nameContains } from '../../../lib/wechat';
 import { clientForExecution } from '../../shared/session-store';
 import { toNodeError } from '../../shared/errors';
-import { chatKind, listLabel } from '../actions/chats';
+import { listLabel } from '../actions/chats';
 import { settle } from '../actions/util';
 
 const PAGE_SIZE = 100;
 
-type Kind = ReturnType<typeof chatKind>;
-
-async function search(ctx: ILoadOptionsFunctions, filter: string | undefined, token: unknown, kinds: Kind[] | undefined): Promise<INodeListSearchResult> {
+async function search(ctx: ILoadOptionsFunctions, filter: string | undefined, token: unknown, kinds: ChatKind[] | undefined): Promise<INodeListSearchResult> {
 	const got = await settle(() => clientForExecution(ctx));
 	if (!got.ok) throw toNodeError(ctx.getNode(), got.error);
 	const client = got.value;
@@ -19,10 +17,10 @@ async function search(ctx: ILoadOptionsFunctions, filter: string | undefined, to
 	const needle = (filter ?? '').trim().toLowerCase();
 	const matches = (c: RawContact) =>
 		c.UserName !== self &&
-		(!kinds || kinds.includes(chatKind(c))) &&
-		(!needle || [c.RemarkName, c.NickName, c.Alias].some((v) => !!v && v.toLowerCase().includes(needle)));
-	const all = client.contacts
-		.all()
+		(!kinds || kinds.includes(contactKind(c))) &&
+		nameContains(c, needle);
+	const all = client
+		.cachedContacts()
 		.filter(matches)
 		.sort((a, b) => displayName(a).localeCompare(displayName(b)));
 	const start = typeof token === 'number' ? token : Number(token) || 0;
