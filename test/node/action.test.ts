@@ -53,7 +53,7 @@ describe('node description', () => {
 		expect(d.name).toBe('weChatWeb');
 		expect(d.displayName).toBe('WeChat Web');
 		expect(d.usableAsTool).toBe(true);
-		expect(d.credentials).toEqual([{ name: 'weChatWebApi', required: true }]);
+		expect(d.credentials).toEqual([{ name: 'weChatWebApi', required: true, testedBy: 'weChatWebApiTest' }]);
 		expect(d.subtitle).toBe('={{$parameter["operation"] + ": " + $parameter["resource"]}}');
 		const ops = d.properties.filter((p) => p.name === 'operation').flatMap((p) => (p.options as Array<{ value: string }>).map((o) => o.value));
 		expect(ops.sort()).toEqual(

@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test code runs under plain Node */
+ 
 /**
  * The account-safety promise (README, "never loops logins"): after a QR round
  * nobody confirmed, the trigger waits 5 minutes, then 10, 20 … at most 2 hours
