@@ -4,7 +4,10 @@
  * interleaved rounds on the loopback simulator; prints a table of medians and
  * ratios and writes it to bench-results/. BENCH_QUICK=1 shrinks every size;
  * BENCH_HOSTILE_KB sets scenario 7's smaller input (default 100, against 10× that);
- * BENCH_ONLY=1,3 runs some scenarios only. Not part of the tests.
+ * BENCH_ONLY=1,3 runs some scenarios only. Not part of the tests. Scenario 8 puts a TLS link
+ * with BENCH_LINK_ONE_WAY_MS (default 25) each way in front of the simulator
+ * (BENCH_LINK_MSGS, BENCH_LINK_ROUNDS); 9 times one request through each layer of the trigger's
+ * request path (BENCH_REQUEST_PATH_N). The goals come last, as a table of their own.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -13,16 +16,18 @@ import { burst } from './scenarios/burst';
 import { contacts } from './scenarios/contacts';
 import { hostileText } from './scenarios/hostile-text';
 import { latency } from './scenarios/latency';
+import { link } from './scenarios/link';
 import { media, uploadBuffered, uploadStreamed } from './scenarios/media';
 import { memory } from './scenarios/memory';
 import { normalize } from './scenarios/normalize';
+import { helperBounds, requestPath } from './scenarios/request-path';
 import { startSimProcess } from './sim';
 import type { Row } from './stats';
-import { formatTable } from './table';
+import { formatGoals, formatTable } from './table';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const num = (name: string, full: number, quick: number) => Number(process.env[name] ?? (QUICK ? quick : full));
-const only = new Set((process.env.BENCH_ONLY ?? '1,2,3,4,5,6,7').split(',').map((s) => s.trim()));
+const only = new Set((process.env.BENCH_ONLY ?? '1,2,3,4,5,6,7,8,9').split(',').map((s) => s.trim()));
 
 async function main(): Promise<void> {
 	const started = Date.now();
@@ -49,6 +54,8 @@ async function main(): Promise<void> {
 			],
 			['6', 'memory', () => memory(num('BENCH_MEMORY_MSGS', 1_000_000, 100_000))],
 			['7', 'hostile-text', () => hostileText(num('BENCH_HOSTILE_KB', 100, 100) * 1000)],
+			['9', 'request-path', () => requestPath(sim, num('BENCH_REQUEST_PATH_N', 1000, 300), num('BENCH_ROUNDS', 5, 2))],
+			['8', 'link', () => link(sim, num('BENCH_LINK_MSGS', 90, 20), num('BENCH_LINK_ROUNDS', 3, 2), num('BENCH_LINK_ONE_WAY_MS', 25, 25))],
 		];
 		for (const [id, name, run] of scenarios) {
 			if (!only.has(id)) continue;
@@ -57,6 +64,9 @@ async function main(): Promise<void> {
 			raw[name] = r.raw;
 			console.log(formatTable(r.rows));
 		}
+		const bounds = helperBounds(raw);
+		if (bounds.length) console.log(formatTable(bounds));
+		rows.push(...bounds);
 	} finally {
 		await sim.close();
 	}
@@ -78,6 +88,7 @@ async function main(): Promise<void> {
 	writeFileSync(file, JSON.stringify(result, null, 2));
 	writeFileSync(path.join('bench-results', 'latest.json'), JSON.stringify(result, null, 2));
 	console.log(`\n${formatTable(rows)}\n`);
+	console.log(`Goals:\n\n${formatGoals(rows)}\n`);
 	console.log(
 		`machine: ${result.machine.cpus} cores (${result.machine.cpuModel}), node ${result.machine.node}, ${result.date}; load average ${loadAtStart.toFixed(1)} → ${os.loadavg()[0].toFixed(1)}; ${result.seconds} s; JSON: ${file}`,
 	);

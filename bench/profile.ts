@@ -64,7 +64,7 @@ async function main(): Promise<void> {
 			await receiver.stop();
 		}
 		if (what.includes('latency')) {
-			const samples = await measure(sim, what.includes('client') ? startClient : startTrigger, 'prof-latency', 2000);
+			const { samples } = await measure(sim, what.includes('client') ? startClient : startTrigger, 'prof-latency', 2000);
 			console.log(`latency: ${samples.length} messages one at a time, ${Math.round(samples.reduce((a, b) => a + b, 0))} ms in all`);
 		}
 		if (what.includes('normalize')) {

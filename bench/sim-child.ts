@@ -7,6 +7,7 @@
 import type { InjectSpec, SimulatorOptions } from '../sandbox/simulator/api';
 import { startSimulator } from '../sandbox/simulator';
 import { contactBook } from './fixtures';
+import { startLink, type Link } from './link';
 
 type Call = { id: number; op: string; args: unknown[] };
 
@@ -15,6 +16,8 @@ async function main(): Promise<void> {
 	const { benchContacts, ...options } = JSON.parse(process.env.BENCH_SIM_OPTIONS ?? '{}') as SimulatorOptions & { benchContacts?: number };
 	if (benchContacts) options.account = { ...options.account, contacts: contactBook(benchContacts) };
 	const sim = await startSimulator({ recordRequests: true, ...options });
+	// The slow TLS links (bench/link.ts) run here too: their work must not count against the client.
+	const links: Link[] = [];
 
 	const ops: Record<string, (...args: never[]) => unknown> = {
 		origin: () => sim.origin,
@@ -43,6 +46,24 @@ async function main(): Promise<void> {
 			return u ? { size: u.size, sha256: u.sha256, chunks: u.chunks } : null;
 		},
 		resetLogs: () => sim.resetLogs(),
+		/** TCP connections accepted and HTTP requests received so far. */
+		traffic: () => sim.traffic(),
+		/** Resolves once the newest session's synccheck is held (its client waits for news), or after `timeoutMs`; true if it is. */
+		waitHeldSynccheck: async (timeoutMs: number) => {
+			const until = Date.now() + timeoutMs;
+			const sid = sim.session()?.sid;
+			while (!sim.inFlight().some((r) => r.endpoint === 'synccheck' && r.query.sid === sid)) {
+				if (Date.now() > until) return false;
+				await new Promise((r) => setTimeout(r, 1));
+			}
+			return true;
+		},
+		/** Starts a TLS link with `oneWayMs` of delay each way in front of the simulator; its origin. */
+		startLink: async (oneWayMs: number) => {
+			const link = await startLink(sim.origin, { oneWayMs });
+			links.push(link);
+			return link.origin;
+		},
 		memory: () => process.memoryUsage(),
 	};
 
@@ -59,7 +80,9 @@ async function main(): Promise<void> {
 			);
 	});
 	process.on('disconnect', () => {
-		void sim.close().finally(() => process.exit(0));
+		void Promise.all(links.map((l) => l.close()))
+			.then(() => sim.close())
+			.finally(() => process.exit(0));
 	});
 	process.send?.({ ready: true });
 }

@@ -17,3 +17,18 @@ export function formatTable(rows: Row[]): string {
 	const all = [head, head.map(() => '---'), ...lines];
 	return all.map((l) => `| ${l.join(' | ')} |`).join('\n');
 }
+
+/** Every row with a goal, as one table: the goal, what was measured, met or not. */
+export function formatGoals(rows: Row[]): string {
+	const head = ['scenario', 'goal', 'measured', 'met'];
+	const lines = rows
+		.filter((r) => r.goal !== undefined)
+		.map((r) => [
+			r.scenario,
+			`${r.metric}: ${cell(r.goal)}`,
+			`${cell(r.ours)}${r.unit ? ` ${r.unit}` : ''}${r.ratio === undefined ? '' : ` = ${r.ratio}×${r.baseline ? ` ${r.baseline.name}` : ''}`}`,
+			r.met ? 'met' : '**not met**',
+		]);
+	const all = [head, head.map(() => '---'), ...lines];
+	return all.map((l) => `| ${l.join(' | ')} |`).join('\n');
+}

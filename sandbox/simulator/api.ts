@@ -140,6 +140,12 @@ export type InjectSpec = {
 	| { type: 'raw'; msg: Record<string, unknown> }
 );
 
+/** Added: what the server accepted since it started (connection reuse): TCP connections and HTTP requests. */
+export interface SimTraffic {
+	connections: number;
+	requests: number;
+}
+
 export interface InjectedMessage {
 	msgId: string;
 	raw: Record<string, unknown>;
@@ -236,4 +242,6 @@ export interface Simulator {
 	resetLogs(): void;
 	/** Requests still waiting for an answer (e.g. a held synccheck). */
 	inFlight(): RecordedRequest[];
+	/** Added: TCP connections accepted and HTTP requests received since start (also in `/__sim/api/state` as `traffic`). */
+	traffic(): SimTraffic;
 }

@@ -9,7 +9,7 @@ import type { Endpoint, FaultKind, InjectSpec, RecordedRequest, Simulator, Simul
 import { SimContext } from './context';
 import * as ops from './operations';
 import * as phone from './phone';
-import { createSimServer } from './server';
+import { createSimServer, trafficOf } from './server';
 
 export type { Simulator, SimulatorOptions } from './api';
 
@@ -105,6 +105,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 			ctx.uploads.length = 0;
 		},
 		inFlight: (): RecordedRequest[] => [...ctx.live].filter((r) => r.endedAt === undefined && !r.aborted),
+		traffic: () => trafficOf(ctx),
 	};
 	return sim;
 }

@@ -6,7 +6,7 @@
  */
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Endpoint, RecordedRequest } from './api';
+import type { Endpoint, RecordedRequest, SimTraffic } from './api';
 import type { SimContext } from './context';
 import { control } from './control';
 import { getIcon, getMedia, getMsgImg, getVideo, getVoice } from './downloads';
@@ -14,6 +14,7 @@ import { Exchange } from './exchange';
 import { applyFault } from './faults';
 import { jslogin, loginPoll, newLoginPage, pushLoginUrl, qrcode } from './login';
 import { boundaryOf, parseMultipart } from './multipart';
+import { stateSummary } from './operations';
 import { PAGE_HTML } from './page';
 import { revoke, send } from './send';
 import { batchGetContact, getContact, logout, opLog, statusNotify, webwxinit } from './session-endpoints';
@@ -166,6 +167,9 @@ async function handle(ctx: SimContext, req: IncomingMessage, res: ServerResponse
 	ex.body = body;
 	record.body = recordedBody(ex);
 
+	if (endpoint === 'control' && record.method === 'GET' && ex.path.replace(/\/+$/, '') === '/__sim/api/state') {
+		return ex.send(200, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' }, JSON.stringify({ ...stateSummary(ctx), traffic: trafficOf(ctx) }));
+	}
 	if (endpoint === 'control') return control(ctx, ex);
 	if (endpoint === 'unknown') return ex.notFound(`no endpoint at ${ex.path}`);
 	const fault = ctx.faults.take(endpoint);
@@ -183,8 +187,18 @@ async function handle(ctx: SimContext, req: IncomingMessage, res: ServerResponse
 	}
 }
 
+/** TCP connections the server accepted and HTTP requests it received, per simulator (connection reuse). */
+const traffic = new WeakMap<SimContext, SimTraffic>();
+
+export function trafficOf(ctx: SimContext): SimTraffic {
+	return { ...(traffic.get(ctx) ?? { connections: 0, requests: 0 }) };
+}
+
 export function createSimServer(ctx: SimContext): Server {
-	return createServer((req, res) => {
+	const counts: SimTraffic = { connections: 0, requests: 0 };
+	traffic.set(ctx, counts);
+	const server = createServer((req, res) => {
+		counts.requests++;
 		handle(ctx, req, res).catch((err: unknown) => {
 			const msg = err instanceof Error ? err.message : String(err);
 			if (!res.headersSent && !res.destroyed) {
@@ -193,4 +207,6 @@ export function createSimServer(ctx: SimContext): Server {
 			}
 		});
 	});
+	server.on('connection', () => counts.connections++);
+	return server;
 }

@@ -1,0 +1,168 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- benchmark code runs under plain Node, outside n8n */
+/**
+ * 9. The request path alone: N sequential small GETs (a 404 of the simulator,
+ * no protocol work) through each layer, in n8n-core's TriggerContext with the
+ * stored credential, interleaved in rounds. Per request: the median time, and
+ * the TCP connections the simulator accepted. It splits what a trigger request
+ * costs into
+ *  - fetch (undici, keep-alive: the protocol client alone and the floor),
+ *  - n8n `helpers.httpRequest` (axios; a new agent, hence a new connection, per request),
+ *  - n8n `helpers.httpRequestWithAuthentication` as it decrypts the credential for the request,
+ *  - the same with `credentialsDecrypted` handed in (no decrypt),
+ *  - ours: N8nTransport.request (nodes/shared/n8n-runtime.ts) as it is.
+ */
+import { performance } from 'node:perf_hooks';
+import type { IAdditionalCredentialOptions, IHttpRequestOptions, INodeType, ITriggerFunctions } from 'n8n-workflow';
+import { FetchTransport } from '../../lib/cli/node-runtime';
+import { N8nTransport } from '../../nodes/shared/n8n-runtime';
+import type { SimTraffic } from '../../sandbox/simulator/api';
+import { makeCredential, runTrigger } from '../../test/node/harness';
+import { loggedInClient, type SimHandle } from '../sim';
+import { interleaved, median, percentile, round, type Row } from '../stats';
+
+/** A trigger node that does nothing but hold its context, so the helpers can be driven directly. */
+function contextHolder(): { nodeType: INodeType; context: () => ITriggerFunctions } {
+	let ctx: ITriggerFunctions | undefined;
+	const hold = (context: ITriggerFunctions) => (ctx = context);
+	const nodeType: INodeType = {
+		description: {
+			displayName: 'Request Path Bench Trigger',
+			name: 'requestPathBenchTrigger',
+			group: ['trigger'],
+			version: 1,
+			description: 'Benchmark only',
+			defaults: { name: 'Request Path Bench Trigger' },
+			inputs: [],
+			outputs: ['main'],
+			credentials: [{ name: 'weChatWebApi', required: true }],
+			properties: [],
+		},
+		async trigger(this: ITriggerFunctions) {
+			hold(this);
+			return { closeFunction: async () => undefined };
+		},
+	};
+	return {
+		nodeType,
+		context: () => {
+			if (!ctx) throw new Error('trigger() did not run');
+			return ctx;
+		},
+	};
+}
+
+type Layer = { name: string; send: (url: string) => Promise<unknown> };
+
+export async function requestPath(sim: SimHandle, count: number, rounds: number): Promise<{ rows: Row[]; raw: unknown }> {
+	const session = await loggedInClient(sim);
+	const holder = contextHolder();
+	const credential = makeCredential({ originOverride: sim.origin, session: session.toJSON(), sessionRevision: String(Date.now()) });
+	const run = await runTrigger({}, { credential, nodeType: holder.nodeType, keepEmits: false });
+	const ctx = holder.context();
+	const options = (url: string): IHttpRequestOptions => ({ url, method: 'GET', headers: {}, encoding: 'text', returnFullResponse: true, ignoreHttpStatusErrors: true, disableFollowRedirect: true, timeout: 5000, json: false });
+	const ref = ctx.getNode().credentials?.weChatWebApi;
+	const decrypted = await ctx.getCredentials('weChatWebApi');
+	const fetchTransport = new FetchTransport();
+	const ours = new N8nTransport(ctx);
+	const layers: Layer[] = [
+		{ name: 'fetch (undici, keep-alive): client alone, floor', send: (url) => fetchTransport.request({ method: 'GET', url, headers: {}, responseType: 'text', timeoutMs: 5000 }) },
+		{ name: 'n8n helpers.httpRequest', send: (url) => ctx.helpers.httpRequest(options(url)) },
+		{ name: 'n8n helpers.httpRequestWithAuthentication (decrypts per request)', send: (url) => ctx.helpers.httpRequestWithAuthentication.call(ctx, 'weChatWebApi', options(url)) },
+		{
+			name: 'n8n helpers.httpRequestWithAuthentication + credentialsDecrypted',
+			send: (url) => {
+				const additional: IAdditionalCredentialOptions = { credentialsDecrypted: { id: ref?.id ?? '', name: ref?.name ?? '', type: 'weChatWebApi', data: { ...decrypted } } };
+				return ctx.helpers.httpRequestWithAuthentication.call(ctx, 'weChatWebApi', options(url), additional);
+			},
+		},
+		{ name: 'ours: N8nTransport.request', send: (url) => ours.request({ method: 'GET', url, headers: {}, responseType: 'text', timeoutMs: 5000, purpose: 'session' }) },
+	];
+	const url = `${sim.origin}/cgi-bin/mmwebwx-bin/bench-request-path`;
+	try {
+		const results = await interleaved(
+			rounds,
+			layers.map((layer) => async () => {
+				for (let i = 0; i < 20; i++) await layer.send(url); // warm-up
+				const before = await sim.call<SimTraffic>('traffic');
+				const samples: number[] = [];
+				const cpu0 = process.cpuUsage();
+				for (let i = 0; i < count; i++) {
+					const t0 = performance.now();
+					await layer.send(url);
+					samples.push((performance.now() - t0) * 1000);
+				}
+				const cpu = process.cpuUsage(cpu0);
+				const after = await sim.call<SimTraffic>('traffic');
+				return { samples, cpuUs: (cpu.user + cpu.system) / count, connections: (after.connections - before.connections) / count };
+			}),
+		);
+		const base = results[0];
+		const cpu = (k: number) => round(median(results[k].map((r) => r.cpuUs)), 0);
+		const rows: Row[] = layers.map((layer, k) => ({
+			scenario: '9 request path',
+			metric: `one GET, ${layer.name}: p50 wall, CPU of this process, connections per request`,
+			ours: `${round(percentile(results[k].flatMap((r) => r.samples), 50), 0)} µs, CPU ${cpu(k)} µs, ${round(median(results[k].map((r) => r.connections)), 2)} conns`,
+			baseline: k === 0 ? undefined : { name: 'fetch', value: `${round(percentile(base.flatMap((r) => r.samples), 50), 0)} µs, CPU ${cpu(0)} µs` },
+			// Median of the per-round ratios of p50 wall time.
+			ratio: k === 0 ? undefined : round(median(results[k].map((r, i) => percentile(r.samples, 50) / percentile(base[i].samples, 50)))),
+		}));
+		return {
+			rows,
+			raw: {
+				count,
+				rounds,
+				layers: layers.map((l, k) => ({ name: l.name, p50us: results[k].map((r) => percentile(r.samples, 50)), cpuUsPerRequest: results[k].map((r) => r.cpuUs), connectionsPerRequest: results[k].map((r) => r.connections) })),
+			},
+		};
+	} finally {
+		await run.closeFunction();
+	}
+}
+
+interface LayerRaw {
+	name: string;
+	p50us: number[];
+}
+
+/**
+ * What n8n's helpers alone forbid, from scenarios 1, 2 and 9 of the same run: a
+ * trigger message needs the floor's requests, each through the cheapest helper
+ * (`httpRequest`, no credential at all) instead of fetch. Latency: the floor's
+ * p50 plus 2 × (helper − fetch); burst: the floor's drain time plus its requests
+ * × (helper − fetch). If these bounds already miss a goal, no change of ours reaches it.
+ */
+export function helperBounds(raw: Record<string, unknown>): Row[] {
+	const path = raw['request-path'] as { layers: LayerRaw[] } | undefined;
+	if (!path) return [];
+	const extraMs = (median(path.layers[1].p50us) - median(path.layers[0].p50us)) / 1000;
+	const rows: Row[] = [];
+	const lat = raw.latency as { floorP50: number[] } | undefined;
+	if (lat) {
+		const floor = median(lat.floorP50);
+		const bound = floor + 2 * extraMs;
+		rows.push({
+			scenario: '9 request path',
+			metric: `lowest trigger p50 n8n's helpers allow: floor p50 + 2 requests × ${round(extraMs * 1000, 0)} µs (helpers.httpRequest − fetch)`,
+			ours: round(bound, 2),
+			baseline: { name: 'raw floor', value: round(floor, 2) },
+			ratio: round(bound / floor),
+			unit: 'ms',
+			note: 'the latency goal is ≤ 1.2× floor',
+		});
+	}
+	const b = raw.burst as { count: number; floor: Array<{ ms: number; traffic: { requests: number } }> } | undefined;
+	if (b) {
+		const ms = median(b.floor.map((d) => d.ms));
+		const bound = ms + median(b.floor.map((d) => d.traffic.requests)) * extraMs;
+		rows.push({
+			scenario: '9 request path',
+			metric: `highest trigger burst rate n8n's helpers allow: floor drain + its ${median(b.floor.map((d) => d.traffic.requests))} requests × ${round(extraMs * 1000, 0)} µs`,
+			ours: round((b.count / bound) * 1000, 0),
+			baseline: { name: 'raw floor', value: round((b.count / ms) * 1000, 0) },
+			ratio: round(ms / bound),
+			unit: 'msg/s',
+			note: 'the burst goal is ≥ 0.8× floor',
+		});
+	}
+	return rows;
+}
