@@ -4,7 +4,12 @@
  * only names, codes and server texts).
  */
 
+import { RouteError } from '../route-errors';
+import type { SharedErrorCode } from '../route-errors';
+
+/** The shared codes (lib/route-errors.ts) plus what only WeChat Web says. */
 export type WeChatErrorCode =
+	| SharedErrorCode
 	| 'NOT_LOGGED_IN'
 	| 'LOGIN_REFUSED'
 	| 'LOGIN_TIMEOUT'
@@ -20,19 +25,10 @@ export type WeChatErrorCode =
 	| 'INVALID_INPUT'
 	| 'ABORTED';
 
-export class WeChatError extends Error {
-	readonly code: WeChatErrorCode;
-	/** Whether trying the same call again later can succeed without user action. */
-	readonly retryable: boolean;
-	/** What the user should do about it. */
-	readonly hint: string;
-
+export class WeChatError extends RouteError<WeChatErrorCode> {
 	constructor(code: WeChatErrorCode, message: string, hint = '', retryable = false) {
-		super(message);
+		super(code, message, hint, retryable);
 		this.name = 'WeChatError';
-		this.code = code;
-		this.hint = hint;
-		this.retryable = retryable;
 	}
 }
 
@@ -137,11 +133,28 @@ export class ProtocolError extends WeChatError {
 export class ApiError extends WeChatError {
 	readonly ret: number;
 	readonly endpoint: string;
+	/** The server's own words (ErrMsg), if any. */
+	readonly serverMessage: string;
 	constructor(endpoint: string, ret: number, errMsg: string) {
 		super('API', `WeChat answered ${endpoint} with Ret ${ret}${errMsg ? ` (${errMsg})` : ''}.`, retHint(ret), ret === -1);
 		this.name = 'ApiError';
 		this.ret = ret;
 		this.endpoint = endpoint;
+		this.serverMessage = errMsg;
+	}
+}
+
+export class LoginCancelledError extends WeChatError {
+	constructor() {
+		super('LOGIN_CANCELLED', 'The login was cancelled on the phone.', 'Start the login again and tap "Log in" on the phone.');
+		this.name = 'LoginCancelledError';
+	}
+}
+
+export class LoginTimeoutError extends WeChatError {
+	constructor(refreshes: number) {
+		super('LOGIN_TIMEOUT', `Nobody confirmed the login; the QR code expired ${refreshes + 1} times.`, 'Start the login again and scan the QR code with WeChat on the phone, then confirm.');
+		this.name = 'LoginTimeoutError';
 	}
 }
 

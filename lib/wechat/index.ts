@@ -21,7 +21,7 @@ export type { LoginMode } from './session';
 export { Session } from './session';
 export { cursorOf } from './cursor';
 export type { LoginEvent } from './login';
-export { LoginCancelledError, LoginTimeoutError } from './login';
+export { LoginCancelledError, LoginTimeoutError } from './errors';
 export { qrPng, qrTerminal } from './qr';
 export { assertSessionMainHost, parseOriginOverride } from './hosts';
 
@@ -44,6 +44,8 @@ export {
 	WeChatError,
 } from './errors';
 export type { LogoutReason, WeChatErrorCode } from './errors';
+export { NotOnRouteError, RouteError } from '../route-errors';
+export type { SharedErrorCode } from '../route-errors';
 
 // Chats, contacts and messages.
 export {

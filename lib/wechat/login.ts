@@ -5,7 +5,7 @@
  * webwxnewloginpage in classic web or desktop (UOS) mode (protocol.md §1.1–1.5, §8).
  */
 import { CookieJar } from '../vendor';
-import { isAbort, LoginRefusedError, NetworkError, ProtocolError, WeChatError, ApiError } from './errors';
+import { ApiError, isAbort, LoginCancelledError, LoginRefusedError, LoginTimeoutError, NetworkError, ProtocolError } from './errors';
 import type { WeChatHttp } from './http';
 import { CGI } from './http';
 import { hostsFor, mainHostFromRedirect } from './hosts';
@@ -52,19 +52,8 @@ export interface LoginOptions {
 	version2?: boolean;
 }
 
-export class LoginCancelledError extends WeChatError {
-	constructor() {
-		super('LOGIN_CANCELLED', 'The login was cancelled on the phone.', 'Start the login again and tap "Log in" on the phone.');
-		this.name = 'LoginCancelledError';
-	}
-}
-
-export class LoginTimeoutError extends WeChatError {
-	constructor(refreshes: number) {
-		super('LOGIN_TIMEOUT', `Nobody confirmed the login; the QR code expired ${refreshes + 1} times.`, 'Start the login again and scan the QR code with WeChat on the phone, then confirm.');
-		this.name = 'LoginTimeoutError';
-	}
-}
+// The login's own errors live with the others (errors.ts); re-exported for callers of this module.
+export { LoginCancelledError, LoginTimeoutError };
 
 /** jslogin: a fresh login uuid (desktop mode asks for the `mod=desktop` redirect). */
 export async function fetchUuid(http: WeChatHttp, mode: LoginMode, signal?: AbortSignal): Promise<string> {

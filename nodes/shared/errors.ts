@@ -5,27 +5,37 @@
  */
 import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
-import { WeChatError } from '../../lib/wechat';
+import type { WeChatErrorCode } from '../../lib/wechat';
+import { RouteError } from '../../lib/wechat';
 
-const USER_SIDE = new Set([
-	'NOT_LOGGED_IN',
-	'LOGIN_REFUSED',
-	'LOGIN_TIMEOUT',
-	'LOGIN_CANCELLED',
-	'LOGGED_OUT',
-	'RATE_LIMITED',
-	'UNKNOWN_CONTACT',
-	'AMBIGUOUS_CONTACT',
-	'MEDIA_UNAVAILABLE',
-	'INVALID_INPUT',
-	'ABORTED',
-]);
+/**
+ * Every code, by who must act: `user` → NodeOperationError (what the user
+ * caused or must do), `remote` → NodeApiError (what the server answered or the
+ * network did). The one table for every route; a code missing here is remote.
+ */
+const ERROR_KIND: Record<WeChatErrorCode, 'user' | 'remote'> = {
+	NOT_LOGGED_IN: 'user',
+	LOGIN_REFUSED: 'user',
+	LOGIN_TIMEOUT: 'user',
+	LOGIN_CANCELLED: 'user',
+	LOGGED_OUT: 'user',
+	RATE_LIMITED: 'user',
+	NOT_ON_ROUTE: 'user',
+	UNKNOWN_CONTACT: 'user',
+	AMBIGUOUS_CONTACT: 'user',
+	MEDIA_UNAVAILABLE: 'user',
+	INVALID_INPUT: 'user',
+	ABORTED: 'user',
+	NETWORK: 'remote',
+	PROTOCOL: 'remote',
+	API: 'remote',
+};
 
 export function toNodeError(node: INode, error: unknown, itemIndex?: number): NodeApiError | NodeOperationError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
-	if (error instanceof WeChatError) {
+	if (error instanceof RouteError) {
 		const description = error.hint || undefined;
-		if (USER_SIDE.has(error.code)) return new NodeOperationError(node, error.message, { itemIndex, description });
+		if (ERROR_KIND[error.code as WeChatErrorCode] === 'user') return new NodeOperationError(node, error.message, { itemIndex, description });
 		const status = (error as { status?: number }).status;
 		return new NodeApiError(node, { message: error.message, code: error.code } as JsonObject, {
 			message: error.message,
@@ -40,6 +50,6 @@ export function toNodeError(node: INode, error: unknown, itemIndex?: number): No
 
 /** Plain data for "Continue On Fail" items. */
 export function errorJson(error: unknown): { error: string; code?: string; hint?: string } {
-	if (error instanceof WeChatError) return { error: error.message, code: error.code, hint: error.hint || undefined };
+	if (error instanceof RouteError) return { error: error.message, code: error.code, hint: error.hint || undefined };
 	return { error: error instanceof Error ? error.message : String(error) };
 }

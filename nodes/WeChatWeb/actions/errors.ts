@@ -12,7 +12,7 @@ import { durationText } from './util';
 export const REVOKE_WINDOW_MS = 2 * 60 * 1000;
 
 export function revokeRefused(err: ApiError, msgId: string, sentAtMs: number | undefined, now: number): WeChatError {
-	const server = err.message.replace(/^WeChat answered webwxrevokemsg with /, '').replace(/\.$/, '');
+	const server = `Ret ${err.ret}${err.serverMessage ? ` (${err.serverMessage})` : ''}`;
 	const age = sentAtMs !== undefined ? now - sentAtMs : undefined;
 	if (age !== undefined && age > REVOKE_WINDOW_MS) {
 		return new WeChatError(
