@@ -26,7 +26,8 @@ import { SendPacer } from './pacing';
 import type { EmoticonSource, Mentions, RevokeResult, SentMessage } from './send';
 import { revoke, sendEmoticon, sendText } from './send';
 import type { SyncOptions } from './sync';
-import type { MediaKind, SentMedia, UploadSource } from './upload';
+import type { SentMedia, UploadSource } from './upload';
+import type { SendableKind } from './media-vocabulary';
 import { sendMedia } from './upload';
 import { syncLoop } from './sync';
 import type { BaseResponse, RawAddMsg, RawContact, RawUser, SyncKey, WeChatMessage } from './types';
@@ -47,7 +48,7 @@ export interface FileInput {
 	/** Guessed from the file name when empty. */
 	mimeType?: string;
 	/** Force how it is sent (e.g. an mp4 as a plain file). */
-	kind?: MediaKind;
+	kind?: SendableKind;
 }
 
 interface InitResponse {

@@ -5,6 +5,7 @@
  * goes through a SendPacer. A send whose answer never arrived is not retried: the
  * caller learns the message may or may not have been delivered.
  */
+import { nameExtension } from './media-vocabulary';
 import { AbortedError, InvalidInputError, NetworkError, NotLoggedInError, ProtocolError } from './errors';
 import type { WeChatHttp } from './http';
 import { CGI } from './http';
@@ -131,7 +132,7 @@ export async function sendFile(
 	const msg: Record<string, unknown> = {};
 	if (file.signature) msg.Signature = file.signature;
 	msg.Type = APP_MSG_TYPE_ATTACH;
-	msg.Content = appMsgXml({ appId: desktop ? '' : WEB_APP_ID, fileName: file.fileName, size: file.size, mediaId, ext: file.ext ?? fileExtension(file.fileName) });
+	msg.Content = appMsgXml({ appId: desktop ? '' : WEB_APP_ID, fileName: file.fileName, size: file.size, mediaId, ext: file.ext ?? nameExtension(file.fileName) });
 	const query: Record<string, string> = desktop ? { fun: 'async', f: 'json', mod: 'desktop' } : { fun: 'async', f: 'json' };
 	return postMessage(http, session, 'webwxsendappmsg', query, to, msg, opts);
 }
@@ -192,13 +193,6 @@ export function appMsgXml(a: { appId: string; fileName: string; size: number; me
 
 export function xmlEscape(text: string): string {
 	return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
-}
-
-/** Extension without the dot, lower case; '' when the name has none. */
-export function fileExtension(fileName: string): string {
-	const base = fileName.slice(fileName.lastIndexOf('/') + 1);
-	const dot = base.lastIndexOf('.');
-	return dot > 0 && dot < base.length - 1 ? base.slice(dot + 1).toLowerCase() : '';
 }
 
 /** Shared tail of every send: ids, body, pacing, and the unknown-outcome rule. */

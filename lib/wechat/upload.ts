@@ -32,8 +32,6 @@ const MEDIA_TYPE_ATTACHMENT = 4;
 /** webwxcheckupload's "big file" type (PW: the call fails without it). */
 const CHECK_FILE_TYPE = 7;
 
-/** @deprecated The media vocabulary's SendableKind; kept until client.ts and the message action import that. */
-export type MediaKind = SendableKind;
 
 /**
  * A file read as a stream, twice: once for the MD5 every chunk's request carries,
