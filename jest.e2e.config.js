@@ -10,6 +10,10 @@ module.exports = {
 	transform: {
 		'^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }],
 	},
+	// One n8n per line for the whole run, started by the first suite that needs it (test/e2e/shared-n8n.ts).
+	globalSetup: '<rootDir>/test/e2e/global-setup.ts',
+	globalTeardown: '<rootDir>/test/e2e/global-teardown.ts',
 	testTimeout: 15 * 60 * 1000,
+	// One suite at a time, in jest's own process: the suites take turns with the shared n8n.
 	maxWorkers: 1,
 };

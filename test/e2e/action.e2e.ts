@@ -1,17 +1,19 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test code runs under plain Node */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test code runs under plain Node */
 /**
  * Scenario 3 (action node through `n8n execute`) and scenario 4 (credential
  * test through n8n's REST API) against a real n8n on each line.
  */
 import { createHash } from 'node:crypto';
-import * as path from 'node:path';
 import type { Simulator } from '../../sandbox/simulator/api';
 import { loginWithPhone, makeClient, startSim } from '../helpers/sim-client';
-import { ensureN8n, installPackage, N8nInstance, packPackage, RUNTIME, type N8nLine } from '../../sandbox/launcher/n8n-instance';
+import type { N8nLine } from '../../sandbox/launcher/n8n-instance';
+import { sharedN8n, type SharedN8n } from './shared-n8n';
 import { Sink } from './sink';
-import { code, CRED, getFile, manual, node, postBinary, rl, T, workflow } from './workflows';
+import { code, getFile, manual, node, postBinary, rl, T, useCredential, workflow } from './workflows';
 
 const LINES = (process.env.N8N_E2E_LINES ?? '1,2').split(',').map((s) => s.trim()) as N8nLine[];
+// Suites share one n8n per line: this suite's own credential.
+const CRED = { weChatWebApi: useCredential('wechatE2eAction1', 'WeChat E2E action') };
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 function bytes(n: number, seed: number): Buffer {
@@ -23,21 +25,20 @@ function bytes(n: number, seed: number): Buffer {
 describe.each(LINES)('n8n line %s: action node and credential', (line) => {
 	let sim: Simulator;
 	let sink: Sink;
-	let n8n: N8nInstance;
+	let n8n: SharedN8n;
 	let sessionJson: string;
 	const photo = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), bytes(300_000, 7)]);
 	const report = bytes(700_000, 13);
 
 	beforeAll(async () => {
-		ensureN8n(line);
 		sim = await startSim({ account: { extraContacts: 150 } });
 		sink = new Sink();
 		await sink.start();
 		const client = makeClient(sim);
 		await loginWithPhone(client, sim);
 		sessionJson = client.toJSON();
-		n8n = new N8nInstance({ line, port: line === '1' ? 5691 : 5692 });
-		installPackage(n8n.userFolder, await packPackage(path.join(RUNTIME, 'pack')));
+		// The shared n8n runs meanwhile: imports and `n8n execute` go through its CLI next to the server.
+		n8n = await sharedN8n(line);
 		await n8n.importCredentials([
 			{
 				...CRED.weChatWebApi,
@@ -48,8 +49,6 @@ describe.each(LINES)('n8n line %s: action node and credential', (line) => {
 	}, 15 * 60 * 1000);
 
 	afterAll(async () => {
-		await n8n?.stop();
-		n8n?.cleanup();
 		await sink?.stop();
 		await sim?.close();
 	});
@@ -170,8 +169,6 @@ describe.each(LINES)('n8n line %s: action node and credential', (line) => {
 	});
 
 	it('credential test: an alive session passes, a dead one says it was logged out', async () => {
-		await n8n.start();
-		await n8n.setupOwnerAndApiKey();
 		const body = (data: Record<string, unknown>) => ({ credentials: { id: CRED.weChatWebApi.id, name: CRED.weChatWebApi.name, type: 'weChatWebApi', data } });
 		const base = { loginMode: 'desktop', originOverride: sim.origin, session: sessionJson, sessionImport: '', minSendIntervalSeconds: 0, maxSendsPerMinute: 1000 };
 		const ok = (await n8n.rest('POST', '/rest/credentials/test', body(base))) as { data: { status: string; message: string } };
@@ -182,7 +179,7 @@ describe.each(LINES)('n8n line %s: action node and credential', (line) => {
 		sim.forceLogout(1101);
 		const dead = (await n8n.rest('POST', '/rest/credentials/test', body(base))) as { data: { status: string; message: string } };
 		expect(dead.data.status).toBe('Error');
-		expect(dead.data.message).toMatch(/ended this session|no longer knows/);
+		expect(dead.data.message).toMatch(/ended this session|no longer knows|logged this session out/);
 		for (const secret of [sim.session()?.sid, sim.session()?.skey]) expect(JSON.stringify([ok, empty, dead])).not.toContain(secret as string);
 	});
 });

@@ -10,25 +10,26 @@ import type { Page } from 'playwright-core';
 import { launchChromium } from './browser';
 import type { Simulator } from '../../sandbox/simulator/api';
 import { loginWithPhone, makeClient, startSim } from '../helpers/sim-client';
-import { ensureN8n, installPackage, N8nInstance, OWNER, packPackage, ROOT, RUNTIME, type N8nLine } from '../../sandbox/launcher/n8n-instance';
-import { CRED, node, rl, T, workflow } from './workflows';
+import { OWNER, ROOT, type N8nLine } from '../../sandbox/launcher/n8n-instance';
+import { sharedN8n, type SharedN8n } from './shared-n8n';
+import { node, rl, T, useCredential, workflow } from './workflows';
 
 const LINES = (process.env.N8N_E2E_LINES ?? '1,2').split(',').map((s) => s.trim()) as N8nLine[];
 const SHOTS = path.join(ROOT, '.e2e', 'screenshots');
 const WF = 'e2eEditor000001';
+// Suites share one n8n per line: this suite's own credential.
+const CRED = { weChatWebApi: useCredential('wechatE2eEditor1', 'WeChat E2E editor') };
 
 describe.each(LINES)('n8n line %s: editor', (line) => {
 	let sim: Simulator;
-	let n8n: N8nInstance;
+	let n8n: SharedN8n;
 
 	beforeAll(async () => {
-		ensureN8n(line);
 		mkdirSync(SHOTS, { recursive: true });
 		sim = await startSim();
 		const client = makeClient(sim);
 		await loginWithPhone(client, sim);
-		n8n = new N8nInstance({ line, port: line === '1' ? 5697 : 5698 });
-		installPackage(n8n.userFolder, await packPackage(path.join(RUNTIME, 'pack')));
+		n8n = await sharedN8n(line);
 		await n8n.importCredentials([
 			{ ...CRED.weChatWebApi, type: 'weChatWebApi', data: { loginMode: 'desktop', originOverride: sim.origin, session: client.toJSON(), sessionImport: '', sessionRevision: '1' } },
 		]);
@@ -42,13 +43,9 @@ describe.each(LINES)('n8n line %s: editor', (line) => {
 				}),
 			]),
 		]);
-		await n8n.start();
-		await n8n.setupOwnerAndApiKey();
 	}, 15 * 60 * 1000);
 
 	afterAll(async () => {
-		await n8n?.stop();
-		n8n?.cleanup();
 		await sim?.close();
 	});
 

@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/require-node-api-error -- test code runs under plain Node */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/require-node-api-error -- test code runs under plain Node */
 /**
  * Scenarios 1 and 2 against a real n8n on each line: login inside n8n (QR event
  * with PNG, scan, messages flow, session written back to the credential), every
@@ -6,15 +6,17 @@
  * neither replays nor loses anything, and a deactivation that leaves no request
  * behind.
  */
-import * as path from 'node:path';
 import type { Simulator } from '../../sandbox/simulator/api';
 import { startSim } from '../helpers/sim-client';
-import { ensureN8n, installPackage, N8nInstance, packPackage, RUNTIME, sleep, type N8nLine } from '../../sandbox/launcher/n8n-instance';
+import { sleep, type N8nLine } from '../../sandbox/launcher/n8n-instance';
+import { sharedN8n, type SharedN8n } from './shared-n8n';
 import { Sink } from './sink';
-import { CRED, node, T, workflow } from './workflows';
+import { node, T, useCredential, workflow } from './workflows';
 
 const LINES = (process.env.N8N_E2E_LINES ?? '1,2').split(',').map((s) => s.trim()) as N8nLine[];
 const WF = 'e2eTrigger00001';
+// Suites share one n8n per line: this suite's own credential.
+const CRED = { weChatWebApi: useCredential('wechatE2eTrigger', 'WeChat E2E trigger') };
 
 function triggerWorkflow(sinkOrigin: string): Record<string, unknown> {
 	const post = (name: string, p: string) =>
@@ -60,15 +62,16 @@ function triggerWorkflow(sinkOrigin: string): Record<string, unknown> {
 describe.each(LINES)('n8n line %s: trigger', (line) => {
 	let sim: Simulator;
 	let sink: Sink;
-	let n8n: N8nInstance;
+	let n8n: SharedN8n;
+	/** Where this suite's part of the shared n8n's log begins. */
+	let logFrom = 0;
 
 	beforeAll(async () => {
-		ensureN8n(line);
 		sim = await startSim({ syncHoldMs: 5000, loginHoldMs: 5000 });
 		sink = new Sink();
 		await sink.start();
-		n8n = new N8nInstance({ line, port: line === '1' ? 5693 : 5694 });
-		installPackage(n8n.userFolder, await packPackage(path.join(RUNTIME, 'pack')));
+		n8n = await sharedN8n(line);
+		logFrom = n8n.logText().length;
 		await n8n.importCredentials([
 			{
 				...CRED.weChatWebApi,
@@ -77,18 +80,17 @@ describe.each(LINES)('n8n line %s: trigger', (line) => {
 			},
 		]);
 		await n8n.importWorkflows([triggerWorkflow(sink.origin)]);
-		await n8n.activateOffline(WF);
 	}, 15 * 60 * 1000);
 
 	afterAll(async () => {
-		await n8n?.stop();
-		n8n?.cleanup();
+		// The last test deactivates it; after a failure it must not keep polling a closed simulator.
+		await n8n?.api('POST', `/workflows/${WF}/deactivate`).catch(() => undefined);
 		await sink?.stop();
 		await sim?.close();
 	});
 
 	it('logs in inside n8n: QR event with a PNG, scan, logged in, session stored in the credential', async () => {
-		await n8n.start();
+		await n8n.api('POST', `/workflows/${WF}/activate`);
 		const [qr] = await sink.waitFor('/events', 1, 120000);
 		expect(qr.json?.event).toBe('qr');
 		expect(String(qr.json?.url)).toMatch(/^https:\/\/login\.weixin\.qq\.com\/l\//);
@@ -99,7 +101,7 @@ describe.each(LINES)('n8n line %s: trigger', (line) => {
 		sim.confirm(uuid);
 		const events = await waitForEvent(sink, 'loggedIn');
 		expect(events.map((e) => e.json?.event)).toEqual(expect.arrayContaining(['qr', 'loggedIn']));
-		expect(n8n.logText()).toMatch(/[▀▄█]/); // the QR as terminal text in n8n's log
+		expect(n8n.logText().slice(logFrom)).toMatch(/[▀▄█]/); // the QR as terminal text in n8n's log
 		// The login reached the stored credential (through preAuthentication), so other workflows and workers see it.
 		await eventually(async () => {
 			const stored = await n8n.exportCredential(CRED.weChatWebApi.id);
@@ -136,11 +138,15 @@ describe.each(LINES)('n8n line %s: trigger', (line) => {
 
 	it('survives a restart: resumes without a scan, delivers what arrived meanwhile, replays nothing', async () => {
 		const before = sink.on('/msg').length;
+		const eventsBefore = sink.on('/events').length;
 		const jsloginsBefore = sim.requests.filter((r) => r.endpoint === 'jslogin').length;
 		await n8n.stop();
 		const whileDown = [1, 2, 3].map((i) => sim.inject({ type: 'text', from: 'Bob', text: `while down ${i}` }));
 		await n8n.start();
 		await sink.waitFor('/msg', before + 3, 90000);
+		// The restarted trigger says on its Login Events output that it continued the stored session.
+		await waitForEvent(sink, 'sessionRestored');
+		expect(sink.on('/events').slice(eventsBefore).map((e) => e.json?.event)).toEqual(['sessionRestored']);
 		const live = sim.inject({ type: 'text', from: 'Bob', text: 'after restart' });
 		await sink.waitFor('/msg', before + 4, 60000);
 		await sleep(3000);
@@ -151,7 +157,6 @@ describe.each(LINES)('n8n line %s: trigger', (line) => {
 	});
 
 	it('deactivation aborts the long poll: no synccheck in flight or sent afterwards', async () => {
-		await n8n.setupOwnerAndApiKey();
 		await n8n.api('POST', `/workflows/${WF}/deactivate`);
 		await sleep(1500);
 		expect(sim.inFlight().filter((r) => r.endpoint === 'synccheck')).toHaveLength(0);

@@ -1,5 +1,15 @@
 /** Workflow JSON for the end-to-end suites, built like the editor saves them. */
 export const CRED = { weChatWebApi: { id: 'wechatE2eCred001', name: 'WeChat E2E' } };
+
+/**
+ * The credential this suite's nodes refer to (node() picks it up). Suites share
+ * one n8n per line (shared-n8n.ts), so each names its own: a 16-character id and
+ * a name no other suite uses. Every test file has its own copy of this module.
+ */
+export function useCredential(id: string, name: string): { id: string; name: string } {
+	CRED.weChatWebApi = { id, name };
+	return CRED.weChatWebApi;
+}
 export const T = {
 	trigger: 'n8n-nodes-wechat-web.weChatWebTrigger',
 	action: 'n8n-nodes-wechat-web.weChatWeb',
@@ -15,7 +25,7 @@ let pos = 0;
 export function node(n: Node): Record<string, unknown> {
 	pos += 220;
 	const version = n.typeVersion ?? (n.type === T.http ? 4.2 : n.type === T.code ? 2 : 1);
-	const creds = n.type === T.trigger || n.type === T.action ? { credentials: CRED } : {};
+	const creds = n.type === T.trigger || n.type === T.action ? { credentials: { weChatWebApi: CRED.weChatWebApi } } : {};
 	return { id: `${n.name}-id`.replace(/\s+/g, '-'), parameters: {}, typeVersion: version, position: [pos, 0], ...creds, ...n };
 }
 
