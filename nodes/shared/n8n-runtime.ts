@@ -85,13 +85,8 @@ export interface CredentialUpdate {
 	checkpoint?: string;
 }
 
-/** How long a decrypted copy of the credential stands in for n8n's read per request (see reusedCredential). */
-const CREDENTIAL_REUSE_MS = 30_000;
-
 export class N8nTransport implements HttpTransport {
 	private pending: CredentialUpdate | null = null;
-	/** The stored credential as last read for an authenticated request, and when. */
-	private credential: { data: ICredentialDataDecryptedObject; readAt: number } | null = null;
 
 	constructor(
 		private readonly ctx: RequestContext,
@@ -147,45 +142,13 @@ export class N8nTransport implements HttpTransport {
 			if (req.purpose === 'login') {
 				raw = (await this.ctx.helpers.httpRequest(options)) as IN8nHttpFullResponse;
 			} else {
-				const persist = await this.takePendingPersist();
-				// A write-back makes n8n store a new revision: read the credential afresh after it.
-				if (persist) this.credential = null;
-				const additional = persist ?? (await this.reusedCredential());
+				const additional = await this.takePendingPersist();
 				raw = (await this.ctx.helpers.httpRequestWithAuthentication.call(this.ctx, CREDENTIAL_TYPE, options, additional)) as IN8nHttpFullResponse;
 			}
 		} catch (err) {
 			throw this.mapError(err, req);
 		}
 		return this.toResponse(raw, req);
-	}
-
-	/**
-	 * The credential for an authenticated request without a write-back. Unless it is
-	 * handed `credentialsDecrypted`, n8n's `httpRequestWithAuthentication` reads and
-	 * decrypts the stored credential for every request (`getCredentials`: in n8n a
-	 * database read, a decryption and the defaults). It needs it only to decide
-	 * whether `preAuthentication` runs — when the expirable `sessionRevision` is '' —
-	 * and for `authenticate`, which this credential type does not have: nothing of it
-	 * goes into the request (the client sends the session's tokens itself). So a copy
-	 * read at most CREDENTIAL_REUSE_MS ago stands in, and only while its revision is
-	 * set: with '' (a new credential, one saved in the editor) n8n reads it itself and
-	 * runs `preAuthentication` as before. A write-back (takePendingPersist) brings its
-	 * own data with an empty revision and empties this copy.
-	 */
-	private async reusedCredential(): Promise<IAdditionalCredentialOptions | undefined> {
-		const ref = this.ctx.getNode().credentials?.[CREDENTIAL_TYPE];
-		if (!ref) return undefined;
-		const now = Date.now();
-		if (!this.credential || now - this.credential.readAt >= CREDENTIAL_REUSE_MS || now < this.credential.readAt) {
-			this.credential = { data: await this.ctx.getCredentials(CREDENTIAL_TYPE), readAt: now };
-		}
-		const { data } = this.credential;
-		if (typeof data.sessionRevision !== 'string' || data.sessionRevision === '') {
-			this.credential = null;
-			return undefined;
-		}
-		// n8n merges what preAuthentication returns into this object: hand it a copy.
-		return { credentialsDecrypted: { id: ref.id ?? '', name: ref.name, type: CREDENTIAL_TYPE, data: { ...data } } };
 	}
 
 	private async takePendingPersist(): Promise<IAdditionalCredentialOptions | undefined> {
