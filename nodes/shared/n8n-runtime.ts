@@ -4,33 +4,17 @@
  * through n8n's abortable sleep. Login steps use the plain helper (no session
  * exists yet); everything else the authenticated one, with our credential.
  */
-import type {
-	IAdditionalCredentialOptions,
-	ICredentialDataDecryptedObject,
-	IHttpRequestOptions,
-	IN8nHttpFullResponse,
-	INode,
-} from 'n8n-workflow';
+import type { IAdditionalCredentialOptions, ICredentialDataDecryptedObject, IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
 import * as n8nWorkflow from 'n8n-workflow';
-import type { Clock } from '../../lib/wechat/clock';
-import { NetworkError, NotLoggedInError } from '../../lib/wechat/errors';
-import type { HttpRequest, HttpResponse, HttpTransport } from '../../lib/wechat/transport';
-import { checkpointAccount, CREDENTIAL_TYPE, loginTimeOf, NOT_LOGGED_IN_MESSAGE, sessionFingerprint, sessionForCredential, sessionTokens } from './credential-data';
+import type { Clock, HttpRequest, HttpResponse, HttpTransport } from '../../lib/wechat';
+import { NetworkError, NotLoggedInError } from '../../lib/wechat';
+import { CREDENTIAL_TYPE, NOT_LOGGED_IN_MESSAGE } from './credential-data';
+import type { CredentialUpdate } from './credential-writeback';
+import { CredentialWriteBack } from './credential-writeback';
+import type { RequestContext } from './request-context';
 
-/** What the adapter needs from an n8n execution, trigger or load-options context. */
-export interface RequestContext {
-	getNode(): INode;
-	getCredentials<T extends object = ICredentialDataDecryptedObject>(type: string, itemIndex?: number): Promise<T>;
-	helpers: {
-		httpRequest(options: IHttpRequestOptions): Promise<unknown>;
-		httpRequestWithAuthentication(
-			this: unknown,
-			credentialsType: string,
-			options: IHttpRequestOptions,
-			additional?: IAdditionalCredentialOptions,
-		): Promise<unknown>;
-	};
-}
+export type { RequestContext } from './request-context';
+export type { CredentialUpdate } from './credential-writeback';
 
 function abortError(): Error {
 	const err = new Error('The operation was aborted.');
@@ -77,21 +61,20 @@ export const n8nClock: Clock = {
 	sleep: abortableSleep,
 };
 
-/** What the next authenticated request writes into the stored credential. */
-export interface CredentialUpdate {
-	/** A session JSON (a new login or a refreshed SKey). */
-	session?: string;
-	/** A checkpoint JSON (./checkpoint.ts). */
-	checkpoint?: string;
-}
+/** How long a decrypted copy of the credential stands in for n8n's read per request (see reusedCredential). */
+const CREDENTIAL_REUSE_MS = 30_000;
 
 export class N8nTransport implements HttpTransport {
-	private pending: CredentialUpdate | null = null;
+	private readonly writeBack: CredentialWriteBack;
+	/** The stored credential as last read for an authenticated request, and when. */
+	private credential: { data: ICredentialDataDecryptedObject; readAt: number } | null = null;
 
 	constructor(
 		private readonly ctx: RequestContext,
-		private readonly logger?: { warn(message: string): void },
-	) {}
+		logger?: { warn(message: string): void },
+	) {
+		this.writeBack = new CredentialWriteBack(ctx, logger);
+	}
 
 	/**
 	 * The next authenticated request hands the update to the credential's
@@ -99,11 +82,11 @@ export class N8nTransport implements HttpTransport {
 	 * (before the request is sent).
 	 */
 	persistOnNextRequest(update: CredentialUpdate): void {
-		this.pending = { ...(this.pending ?? {}), ...update };
+		this.writeBack.queue(update);
 	}
 
 	get hasPendingPersist(): boolean {
-		return this.pending !== null;
+		return this.writeBack.hasPending;
 	}
 
 	/**
@@ -112,7 +95,7 @@ export class N8nTransport implements HttpTransport {
 	 * wait for the next sync request to make a checkpoint durable.
 	 */
 	async flush(url: string): Promise<void> {
-		if (!this.pending) return;
+		if (!this.writeBack.hasPending) return;
 		try {
 			await this.request({ method: 'GET', url, headers: {}, responseType: 'text', timeoutMs: 5000, purpose: 'session' });
 		} catch {
@@ -142,7 +125,10 @@ export class N8nTransport implements HttpTransport {
 			if (req.purpose === 'login') {
 				raw = (await this.ctx.helpers.httpRequest(options)) as IN8nHttpFullResponse;
 			} else {
-				const additional = await this.takePendingPersist();
+				const persist = await this.writeBack.take();
+				// A write-back makes n8n store a new revision: read the credential afresh after it.
+				if (persist) this.credential = null;
+				const additional = persist ?? (await this.reusedCredential());
 				raw = (await this.ctx.helpers.httpRequestWithAuthentication.call(this.ctx, CREDENTIAL_TYPE, options, additional)) as IN8nHttpFullResponse;
 			}
 		} catch (err) {
@@ -151,29 +137,33 @@ export class N8nTransport implements HttpTransport {
 		return this.toResponse(raw, req);
 	}
 
-	private async takePendingPersist(): Promise<IAdditionalCredentialOptions | undefined> {
-		const update = this.pending;
-		if (update === null) return undefined;
-
-		this.pending = null;
+	/**
+	 * The credential for an authenticated request without a write-back. Unless it is
+	 * handed `credentialsDecrypted`, n8n's `httpRequestWithAuthentication` reads and
+	 * decrypts the stored credential for every request (`getCredentials`: in n8n a
+	 * database read, a decryption and the defaults). It needs it only to decide
+	 * whether `preAuthentication` runs — when the expirable `sessionRevision` is '' —
+	 * and for `authenticate`, which this credential type does not have: nothing of it
+	 * goes into the request (the client sends the session's tokens itself). So a copy
+	 * read at most CREDENTIAL_REUSE_MS ago stands in, and only while its revision is
+	 * set: with '' (a new credential, one saved in the editor) n8n reads it itself and
+	 * runs `preAuthentication` as before. A write-back (./credential-writeback.ts) brings
+	 * its own data with an empty revision and empties this copy.
+	 */
+	private async reusedCredential(): Promise<IAdditionalCredentialOptions | undefined> {
 		const ref = this.ctx.getNode().credentials?.[CREDENTIAL_TYPE];
-		if (!ref?.id) return undefined; // An unsaved credential cannot be written back.
-		const stored = await this.ctx.getCredentials(CREDENTIAL_TYPE);
-		const data: ICredentialDataDecryptedObject = { ...stored, sessionRevision: '' };
-		const current = sessionForCredential(stored);
-		// n8n offers no compare-and-swap: read just before the write, and never replace a newer
-		// login (another process logged in; ours is over) with an older one.
-		if (update.session !== undefined) {
-			if (supersedes(current, update.session)) {
-				this.logger?.warn('WeChat Web: the credential holds a newer login from elsewhere; not overwriting it.');
-				return undefined;
-			}
-			data.session = update.session;
-		} else if (update.checkpoint !== undefined && !sameSession(current, update.checkpoint)) {
-			return undefined; // A checkpoint for a session the credential no longer holds.
+		if (!ref) return undefined;
+		const now = Date.now();
+		if (!this.credential || now - this.credential.readAt >= CREDENTIAL_REUSE_MS || now < this.credential.readAt) {
+			this.credential = { data: await this.ctx.getCredentials(CREDENTIAL_TYPE), readAt: now };
 		}
-		if (update.checkpoint !== undefined) data.checkpoint = update.checkpoint;
-		return { credentialsDecrypted: { id: ref.id, name: ref.name, type: CREDENTIAL_TYPE, data } };
+		const { data } = this.credential;
+		if (typeof data.sessionRevision !== 'string' || data.sessionRevision === '') {
+			this.credential = null;
+			return undefined;
+		}
+		// n8n merges what preAuthentication returns into this object: hand it a copy.
+		return { credentialsDecrypted: { id: ref.id ?? '', name: ref.name, type: CREDENTIAL_TYPE, data: { ...data } } };
 	}
 
 	private toResponse(raw: IN8nHttpFullResponse, req: HttpRequest): HttpResponse {
@@ -200,21 +190,15 @@ export class N8nTransport implements HttpTransport {
 		const e = err as { message?: string; description?: string; cause?: { code?: string; message?: string }; code?: string };
 		const text = `${e?.message ?? ''} ${e?.description ?? ''} ${e?.cause?.message ?? ''}`;
 		if (text.includes(NOT_LOGGED_IN_MESSAGE.slice(0, 30))) return new NotLoggedInError(NOT_LOGGED_IN_MESSAGE);
-		if (/abort|cancel/i.test(text) && !/timeout/i.test(text)) return abortError();
+		if (/abort|cancel/i.test(text) && !/timeout/i.test(text)) {
+			// Nobody here asked for it: n8n's helpers say "aborted" for a body cut short. Keep
+			// n8n's error as the cause, so the client can tell a dropped connection (http.ts).
+			const aborted = abortError();
+			aborted.cause = err;
+			return aborted;
+		}
 		const code = e?.cause?.code ?? e?.code;
 		if (/timeout|ETIMEDOUT|ECONNABORTED/i.test(`${text} ${code ?? ''}`)) return new NetworkError(`No answer within ${req.timeoutMs} ms.`);
 		return new NetworkError(`Connection failed${code && /^[A-Z_]+$/.test(code) ? ` (${code})` : ''}.`);
 	}
-}
-
-/** True when `stored` is another, later login than `ours` (so writing ours would undo it). */
-function supersedes(stored: string, ours: string): boolean {
-	if (!stored) return false;
-	const a = sessionTokens(stored).sid;
-	const b = sessionTokens(ours).sid;
-	return a !== '' && a !== b && loginTimeOf(stored) > loginTimeOf(ours);
-}
-
-function sameSession(storedSession: string, checkpoint: string): boolean {
-	return !!storedSession && sessionFingerprint(storedSession) === checkpointAccount(checkpoint);
 }
