@@ -54,7 +54,7 @@ async function main(): Promise<void> {
 			],
 			['6', 'memory', () => memory(num('BENCH_MEMORY_MSGS', 1_000_000, 100_000))],
 			['7', 'hostile-text', () => hostileText(num('BENCH_HOSTILE_KB', 100, 100) * 1000)],
-			['9', 'request-path', () => requestPath(sim, num('BENCH_REQUEST_PATH_N', 1000, 300), num('BENCH_ROUNDS', 5, 2))],
+			['9', 'request-path', () => requestPath(sim, num('BENCH_REQUEST_PATH_N', 2000, 500), num('BENCH_REQUEST_PATH_ROUNDS', 10, 5))],
 			['8', 'link', () => link(sim, num('BENCH_LINK_MSGS', 90, 20), num('BENCH_LINK_ROUNDS', 3, 2), num('BENCH_LINK_ONE_WAY_MS', 25, 25))],
 		];
 		for (const [id, name, run] of scenarios) {

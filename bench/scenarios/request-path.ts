@@ -1,10 +1,10 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- benchmark code runs under plain Node, outside n8n */
 /**
- * 9. The request path alone: N sequential small GETs (a 404 of the simulator,
- * no protocol work) through each layer, in n8n-core's TriggerContext with the
- * stored credential, interleaved in rounds. Per request: the median time, and
- * the TCP connections the simulator accepted. It splits what a trigger request
- * costs into
+ * 9. The request path alone: small GETs (a 404 of the simulator, no protocol
+ * work) through each layer, in n8n-core's TriggerContext with the stored
+ * credential, a batch per layer, interleaved in rounds. Per request: the median
+ * time, the CPU time of this process and the TCP connections the simulator accepted.
+ * It splits what a trigger request costs into
  *  - fetch (undici, keep-alive: the protocol client alone and the floor),
  *  - n8n `helpers.httpRequest` (axios; a new agent, hence a new connection, per request),
  *  - n8n `helpers.httpRequestWithAuthentication` as it decrypts the credential for the request,
@@ -79,39 +79,42 @@ export async function requestPath(sim: SimHandle, count: number, rounds: number)
 	];
 	const url = `${sim.origin}/cgi-bin/mmwebwx-bin/bench-request-path`;
 	try {
+		// Each layer on its own for a batch, the batches interleaved in rounds (the order rotates):
+		// a layer's deferred work (closing its connections, its garbage) falls on its own batch,
+		// which one request of each layer in turn would smear over the others.
+		const perRound = Math.ceil(count / rounds);
 		const results = await interleaved(
 			rounds,
 			layers.map((layer) => async () => {
-				for (let i = 0; i < 20; i++) await layer.send(url); // warm-up
+				for (let i = 0; i < 10; i++) await layer.send(url);
 				const before = await sim.call<SimTraffic>('traffic');
 				const samples: number[] = [];
-				const cpu0 = process.cpuUsage();
-				for (let i = 0; i < count; i++) {
+				const c0 = process.cpuUsage();
+				for (let i = 0; i < perRound; i++) {
 					const t0 = performance.now();
 					await layer.send(url);
 					samples.push((performance.now() - t0) * 1000);
 				}
-				const cpu = process.cpuUsage(cpu0);
+				const c = process.cpuUsage(c0);
 				const after = await sim.call<SimTraffic>('traffic');
-				return { samples, cpuUs: (cpu.user + cpu.system) / count, connections: (after.connections - before.connections) / count };
+				return { p50: percentile(samples, 50), cpuUs: (c.user + c.system) / perRound, connections: (after.connections - before.connections) / perRound };
 			}),
 		);
-		const base = results[0];
-		const cpu = (k: number) => round(median(results[k].map((r) => r.cpuUs)), 0);
+		const med = (k: number, f: (r: { p50: number; cpuUs: number; connections: number }) => number) => median(results[k].map(f));
 		const rows: Row[] = layers.map((layer, k) => ({
 			scenario: '9 request path',
 			metric: `one GET, ${layer.name}: p50 wall, CPU of this process, connections per request`,
-			ours: `${round(percentile(results[k].flatMap((r) => r.samples), 50), 0)} µs, CPU ${cpu(k)} µs, ${round(median(results[k].map((r) => r.connections)), 2)} conns`,
-			baseline: k === 0 ? undefined : { name: 'fetch', value: `${round(percentile(base.flatMap((r) => r.samples), 50), 0)} µs, CPU ${cpu(0)} µs` },
-			// Median of the per-round ratios of p50 wall time.
-			ratio: k === 0 ? undefined : round(median(results[k].map((r, i) => percentile(r.samples, 50) / percentile(base[i].samples, 50)))),
+			ours: `${round(med(k, (r) => r.p50), 0)} µs, CPU ${round(med(k, (r) => r.cpuUs), 0)} µs, ${round(med(k, (r) => r.connections), 2)} conns`,
+			baseline: k === 0 ? undefined : { name: 'fetch', value: `${round(med(0, (r) => r.p50), 0)} µs, CPU ${round(med(0, (r) => r.cpuUs), 0)} µs` },
+			// Median of the per-round ratios of the p50s.
+			ratio: k === 0 ? undefined : round(median(results[k].map((r, i) => r.p50 / results[0][i].p50))),
 		}));
 		return {
 			rows,
 			raw: {
 				count,
 				rounds,
-				layers: layers.map((l, k) => ({ name: l.name, p50us: results[k].map((r) => percentile(r.samples, 50)), cpuUsPerRequest: results[k].map((r) => r.cpuUs), connectionsPerRequest: results[k].map((r) => r.connections) })),
+				layers: layers.map((l, k) => ({ name: l.name, p50us: med(k, (r) => r.p50), cpuUsPerRequest: med(k, (r) => r.cpuUs), connectionsPerRequest: med(k, (r) => r.connections), rounds: results[k] })),
 			},
 		};
 	} finally {
@@ -121,7 +124,7 @@ export async function requestPath(sim: SimHandle, count: number, rounds: number)
 
 interface LayerRaw {
 	name: string;
-	p50us: number[];
+	p50us: number;
 }
 
 /**
@@ -134,7 +137,7 @@ interface LayerRaw {
 export function helperBounds(raw: Record<string, unknown>): Row[] {
 	const path = raw['request-path'] as { layers: LayerRaw[] } | undefined;
 	if (!path) return [];
-	const extraMs = (median(path.layers[1].p50us) - median(path.layers[0].p50us)) / 1000;
+	const extraMs = (path.layers[1].p50us - path.layers[0].p50us) / 1000;
 	const rows: Row[] = [];
 	const lat = raw.latency as { floorP50: number[] } | undefined;
 	if (lat) {
