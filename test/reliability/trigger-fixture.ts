@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test code runs under plain Node */
 /**
  * What the reliability tests of the trigger share: n8n's runtime with simulated
  * time (for jest.mock), a simulator with a logged-in session in a credential,
@@ -41,6 +42,9 @@ export async function startTrigger(credential: StoredCredential, parameters: Rec
 /** afterEach: deactivate every trigger, close every simulator, reset simulated time. */
 export async function cleanUp(): Promise<void> {
 	for (const run of runs.splice(0)) await run.closeFunction();
+	// In simulated time closeFunction's wait for the loop returns at once: give the aborted
+	// loops a real moment to end, so none of their sleeps lands in the next test's record.
+	await new Promise((resolve) => setTimeout(resolve, 100));
 	for (const sim of sims.splice(0)) await sim.close();
 	simTime.reset();
 }
