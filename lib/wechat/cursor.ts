@@ -10,6 +10,16 @@ import type { SyncKey } from './types';
 
 export const CURSOR_FORMAT = 'wechat-web-cursor';
 export const CURSOR_VERSION = 1;
+/**
+ * How many of the latest MsgIds a cursor carries. A restore resumes at the saved
+ * SyncKey, so the server sends nothing older again except its re-delivery of the
+ * last message(s) after a hot reload (protocol.md §4.6, IT#238): the newest ids
+ * are the ones that can still replay. The in-memory LRU keeps SEEN_LIMIT for the
+ * replays within one run. Saving all 2,000 with every page cost the trigger a
+ * quarter of its burst rate (bench scenario 2) and n8n a 44 KB static-data write
+ * per emit.
+ */
+export const CURSOR_SEEN = 200;
 
 interface SerializedCursor {
 	format: typeof CURSOR_FORMAT;
@@ -25,7 +35,7 @@ export function cursorOf(session: Session): string {
 		version: CURSOR_VERSION,
 		syncKey: session.syncKey,
 		syncCheckKey: session.syncCheckKey,
-		seen: session.seenList(),
+		seen: session.seenList(CURSOR_SEEN),
 	};
 	return JSON.stringify(data);
 }

@@ -83,9 +83,12 @@ export class Session {
 		return this.seenIds.has(msgId);
 	}
 
-	/** The remembered MsgIds, oldest first (what a checkpoint saves). */
-	seenList(): string[] {
-		return [...this.seenIds];
+	/** The remembered MsgIds, oldest first; `newest` keeps only that many of the latest. */
+	seenList(newest = SEEN_LIMIT): string[] {
+		const out: string[] = [];
+		let skip = this.seenIds.size - newest;
+		for (const id of this.seenIds) if (skip-- <= 0) out.push(id);
+		return out;
 	}
 
 	get seenCount(): number {

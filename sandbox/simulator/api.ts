@@ -82,6 +82,8 @@ export interface SimulatorOptions {
 	contactPageSize?: number; // webwxgetcontact page size, default 500
 	sendBurst?: { max: number; windowMs: number } | null; // default { max: 10, windowMs: 10000 }
 	historyOnLogin?: number; // default 0
+	/** Added: the first webwxsync after a restore re-sends the last message its key covers (IT#238), default true. */
+	redeliverOnRestore?: boolean;
 	account?: AccountOptions; // the default account
 	/** Log every request to `requests` (default true). */
 	recordRequests?: boolean;

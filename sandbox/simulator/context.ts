@@ -24,6 +24,7 @@ export interface ResolvedOptions {
 	contactPageSize: number;
 	sendBurst: { max: number; windowMs: number } | null;
 	historyOnLogin: number;
+	redeliverOnRestore: boolean;
 	recordRequests: boolean;
 	echoSends: boolean;
 	mediaSeed: string;
@@ -38,6 +39,7 @@ export function resolveOptions(o: SimulatorOptions): ResolvedOptions {
 		contactPageSize: Math.max(1, o.contactPageSize ?? 500),
 		sendBurst: o.sendBurst === undefined ? { max: 10, windowMs: 10_000 } : o.sendBurst,
 		historyOnLogin: o.historyOnLogin ?? 0,
+		redeliverOnRestore: o.redeliverOnRestore ?? true,
 		recordRequests: o.recordRequests ?? true,
 		echoSends: o.echoSends ?? false,
 		mediaSeed: o.mediaSeed ?? 'wechat-sim',

@@ -51,6 +51,15 @@ export class EventLog {
 		return this.events.slice(Math.max(0, this.indexAt(seq) + 1));
 	}
 
+	/** The newest message at or before `seq` and after `floor` (what a hot reload re-sends). */
+	lastMessageAtOrBefore(seq: number, floor: number): Extract<LogEvent, { kind: 'msg' }> | undefined {
+		for (let i = this.indexAt(seq); i >= 0 && this.events[i].seq > floor; i--) {
+			const e = this.events[i];
+			if (e.kind === 'msg') return e;
+		}
+		return undefined;
+	}
+
 	syncKey(seq: number): SyncKey {
 		return { Count: 4, List: this.baseKeys(seq) };
 	}

@@ -34,6 +34,8 @@ export function webwxinit(ctx: SimContext, ex: Exchange): void {
 		// first syncs); a later one (a restore) answers the server's current key, past everything
 		// pending: a client that adopts it instead of its saved key skips what arrived meanwhile.
 		const position = s.initialized ? ctx.log.seq : s.baseSeq;
+		// The server re-delivers the last message after a hot reload (CONTRACT "Sync", IT#238).
+		s.redeliverLast = s.initialized && ctx.opts.redeliverOnRestore;
 		s.initialized = true;
 		s.syncCheckKeyIssued = false;
 		s.staleSyncCheck = false;

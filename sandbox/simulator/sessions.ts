@@ -41,6 +41,8 @@ export class Session implements Names {
 	readonly baseSeq: number;
 	/** webwxinit has answered this session before: a later webwxinit is a restore (CONTRACT "Sync"). */
 	initialized = false;
+	/** A restore (a later webwxinit) happened: the next webwxsync re-sends the last message before its key. */
+	redeliverLast = false;
 	/** Phone activity since the last webwxsync (selector 7). */
 	activity = false;
 	/** selectorSpin fault: the next webwxsync returns nothing new. */

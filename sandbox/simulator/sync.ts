@@ -105,6 +105,10 @@ export function webwxsync(ctx: SimContext, ex: Exchange): void {
 		const end = taken.length && ex.record.fault !== 'staleKey' ? taken[taken.length - 1].seq : pos;
 		const account = ctx.account;
 		const addMsgs = taken.flatMap((e) => (e.kind === 'msg' ? [e.render(s)] : []));
+		// The first sync after a restore re-sends the last message the client's key already covers.
+		const again = s.redeliverLast ? ctx.log.lastMessageAtOrBefore(pos, s.baseSeq) : undefined;
+		s.redeliverLast = false;
+		if (again) addMsgs.unshift(again.render(s));
 		const mods = taken.flatMap((e) => {
 			const c = e.kind === 'mod' ? account.byId(e.contactId) : undefined;
 			return c ? [{ ...renderContact(account, c, s, 'full'), HeadImgUpdateFlag: 1, ContactType: 0 }] : [];

@@ -394,12 +394,33 @@ describe('sync', () => {
 		const ids = sim.injectMany([1, 2, 3].map((i) => ({ type: 'text' as const, from: 'Carol', text: `m${i}` }))).map((m) => m.msgId);
 		const again = await post(sim, l, 'webwxinit', { r: ~Date.now(), pass_ticket: l.passTicket }, {});
 		expect(formatKey(again.SyncKey)).not.toBe(atLogin);
-		// The restored key is past everything pending: nothing to signal, nothing to fetch.
+		// The restored key is past everything pending: nothing to signal; the first sync only re-sends
+		// the last message its key covers (a hot reload's re-delivery, CONTRACT "Sync"), then nothing.
 		const restored: Login = { ...l, syncKey: again.SyncKey, syncCheckKey: undefined };
 		expect((await synccheck(sim, restored)).text).toBe('window.synccheck={retcode:"0",selector:"0"}');
+		expect(((await sync(sim, restored)).AddMsgList as Json[]).map((m) => m.MsgId)).toEqual([ids[2]]);
 		expect((await sync(sim, restored)).AddMsgCount).toBe(0);
 		// The key saved before (the login's) still fetches them.
 		expect(((await sync(sim, l)).AddMsgList as Json[]).map((m) => m.MsgId)).toEqual(ids);
+	});
+
+	test('a restore re-sends the last message once, never one from before the login; redeliverOnRestore: false turns it off', async () => {
+		for (const redeliverOnRestore of [true, false]) {
+			await start({ syncHoldMs: 100, redeliverOnRestore });
+			const l = await login(sim);
+			// Nothing since the login: nothing to re-send.
+			await post(sim, l, 'webwxinit', { r: ~Date.now(), pass_ticket: l.passTicket }, {});
+			expect((await sync(sim, l)).AddMsgCount).toBe(0);
+			const [m1, m2] = sim.injectMany([1, 2].map((i) => ({ type: 'text' as const, from: 'Carol', text: `r${i}` }))).map((m) => m.msgId);
+			const p = await sync(sim, l);
+			expect((p.AddMsgList as Json[]).map((m) => m.MsgId)).toEqual([m1, m2]);
+			const after: Login = { ...l, syncKey: p.SyncKey, syncCheckKey: p.SyncCheckKey as Login['syncCheckKey'] };
+			await post(sim, l, 'webwxinit', { r: ~Date.now(), pass_ticket: l.passTicket }, {});
+			const m3 = sim.inject({ type: 'text', from: 'Carol', text: 'r3' }).msgId;
+			const first = ((await sync(sim, after)).AddMsgList as Json[]).map((m) => m.MsgId);
+			expect(first).toEqual(redeliverOnRestore ? [m2, m3] : [m3]);
+			if (redeliverOnRestore) await sim.close();
+		}
 	});
 
 	test('a client that disconnects releases the hold and is recorded as aborted', async () => {

@@ -2,6 +2,7 @@ import { backoffDelay } from '../../lib/wechat/clock';
 import { hostsFor, mainHostFromRedirect, parseOriginOverride, routeUrl } from '../../lib/wechat/hosts';
 import { clientMsgId, deviceId } from '../../lib/wechat/ids';
 import { parseJsLogin, parseLoginPoll, parseSyncCheck } from '../../lib/wechat/jsbody';
+import { applyCursor, CURSOR_SEEN, cursorOf } from '../../lib/wechat/cursor';
 import { formatSyncKey, Session } from '../../lib/wechat/session';
 import { FakeClock } from '../helpers/fake-clock';
 
@@ -115,6 +116,22 @@ describe('Session serialization', () => {
 		expect(s.seenCount).toBe(2000);
 		expect(s.hasSeen('0')).toBe(false);
 		expect(s.hasSeen('4999')).toBe(true);
+	});
+
+	it('a cursor carries the position and the newest MsgIds (the ones a hot reload can re-deliver), never a token', () => {
+		const s = new Session({ mode: 'web', mainHost: 'wx.qq.com', tokens: { uin: '1', sid: 'sid-secret', skey: '@crypt_skey', passTicket: 'pt-secret' }, loginTime: 0 });
+		s.syncKey = { Count: 1, List: [{ Key: 1, Val: 42 }] };
+		for (let i = 0; i < 1000; i++) s.markSeen(`m${i}`);
+		const text = cursorOf(s);
+		for (const secret of ['sid-secret', '@crypt_skey', 'pt-secret']) expect(text).not.toContain(secret);
+		const back = new Session({ mode: 'web', mainHost: 'wx.qq.com', tokens: { uin: '1', sid: 's2', skey: 'k2', passTicket: 'p2' }, loginTime: 0 });
+		expect(applyCursor(back, text)).toBe(true);
+		expect(back.syncKey).toEqual(s.syncKey);
+		// The last delivered message, re-sent after a restore, is recognised; older ids are not carried.
+		expect(back.markSeen('m999')).toBe(false);
+		expect(back.hasSeen(`m${1000 - CURSOR_SEEN}`)).toBe(true);
+		expect(back.hasSeen(`m${999 - CURSOR_SEEN}`)).toBe(false);
+		expect(back.seenCount).toBe(CURSOR_SEEN);
 	});
 
 	it('formats the synccheck key as Key_Val joined by |', () => {
