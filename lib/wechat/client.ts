@@ -156,6 +156,11 @@ export class WeChatClient {
 		return this.session?.tokens.sid;
 	}
 
+	/** The session's uin (as its tokens carry it), or undefined without a session. */
+	sessionUin(): string | undefined {
+		return this.session?.tokens.uin;
+	}
+
 	/** True when both clients hold the same session (e.g. one is a fork of the other), or neither holds one. */
 	sharesSessionWith(other: WeChatClient): boolean {
 		return this.session === other.session;

@@ -50,6 +50,12 @@ export class SendPacer {
 		this.options = Object.freeze(validate({ ...DEFAULT_PACING_OPTIONS, ...definedOnly(options) }));
 	}
 
+	/** True when `options` (unset ones meaning the defaults) are the ones this pacer runs with. */
+	hasOptions(options: Partial<PacingOptions>): boolean {
+		const wanted = { ...DEFAULT_PACING_OPTIONS, ...definedOnly(options) };
+		return (Object.keys(DEFAULT_PACING_OPTIONS) as Array<keyof PacingOptions>).every((k) => this.options[k] === wanted[k]);
+	}
+
 	/**
 	 * Runs `task` when its turn has come and the rate allows it. A RateLimitedError
 	 * from the task is retried after a back-off; every other error (including a

@@ -8,7 +8,7 @@ import type { ITriggerFunctions } from 'n8n-workflow';
 import type { WeChatClient } from '../../lib/wechat';
 import { cursorOf, Session } from '../../lib/wechat';
 import { CheckpointWriter, startingPoint, takeLegacySession } from '../shared/checkpoint';
-import { sessionFingerprint, sessionTokens } from '../shared/credential-data';
+import { fingerprint, sessionTokens } from '../shared/credential-data';
 import { deferred } from '../shared/deferred';
 import { toNodeError } from '../shared/errors';
 import type { SessionTransport } from '../shared/session-transport';
@@ -161,9 +161,8 @@ export class TriggerRun {
 
 	/** A session is live: it goes to the credential (a login), becomes the account's client, and its position is saved. */
 	private connected(how: Connected): void {
-		const sessionJson = this.client.toJSON();
 		if (how === 'login') this.transport.persistCurrent();
-		this.account = sessionFingerprint(sessionJson);
+		this.account = fingerprint(this.client.sessionUin() ?? '', this.client.sessionId());
 		if (this.scope.manual) return;
 		registerLiveClient(accountKey(this.ctx), this.client);
 		this.registered = true;

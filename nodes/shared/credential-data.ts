@@ -47,7 +47,11 @@ export function sessionFingerprint(json: string): string {
 	} catch {
 		return '';
 	}
-	const { sid } = sessionTokens(json);
+	return fingerprint(uin, sessionTokens(json).sid);
+}
+
+/** sessionFingerprint from the session's uin and sid ('' without a sid). */
+export function fingerprint(uin: string, sid: string | undefined): string {
 	if (!sid) return '';
 	// cyrb53: enough to tell sessions apart, and says nothing about the sid.
 	const text = `${uin}:${sid}`;

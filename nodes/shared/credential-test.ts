@@ -9,6 +9,7 @@ import type { ICredentialsDecrypted, ICredentialTestFunctions, INodeCredentialTe
 import type { HttpRequest, HttpResponse, HttpTransport } from '../../lib/wechat';
 import { LoggedOutError, WeChatError } from '../../lib/wechat';
 import { NOT_LOGGED_IN_MESSAGE, sessionForCredential } from './credential-data';
+import { bodyText, responseHeaders } from './n8n-runtime';
 import { buildClient } from './session-store';
 
 interface LegacyResponse {
@@ -35,12 +36,8 @@ class CredentialTestTransport implements HttpTransport {
 			json: false,
 			timeout: req.timeoutMs,
 		})) as LegacyResponse;
-		const headers: Record<string, string | string[] | undefined> = {};
-		for (const [name, value] of Object.entries(raw.headers ?? {})) headers[name.toLowerCase()] = value;
-		const cookies = headers['set-cookie'];
-		headers['set-cookie'] = cookies === undefined ? [] : Array.isArray(cookies) ? cookies : [cookies];
-		const body = raw.body;
-		const text = typeof body === 'string' ? body : Buffer.isBuffer(body) ? body.toString('utf8') : body == null ? '' : JSON.stringify(body);
+		const headers = responseHeaders(raw.headers);
+		const text = bodyText(raw.body);
 		if (req.responseType === 'stream') {
 			const bytes = Buffer.from(text, 'utf8');
 			return { status: raw.statusCode, headers, stream: (async function* () { yield bytes; })() };

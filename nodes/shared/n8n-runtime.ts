@@ -167,19 +167,8 @@ export class N8nTransport implements HttpTransport {
 	}
 
 	private toResponse(raw: IN8nHttpFullResponse, req: HttpRequest): HttpResponse {
-		const headers: Record<string, string | string[] | undefined> = {};
-		for (const [name, value] of Object.entries(raw.headers ?? {})) {
-			const key = name.toLowerCase();
-			if (Array.isArray(value)) headers[key] = value.map(String);
-			else if (value !== undefined && value !== null) headers[key] = String(value);
-		}
-		const setCookie = headers['set-cookie'];
-		headers['set-cookie'] = setCookie === undefined ? [] : Array.isArray(setCookie) ? setCookie : [setCookie];
-		if (req.responseType === 'text') {
-			const body = raw.body as unknown;
-			const text = typeof body === 'string' ? body : Buffer.isBuffer(body) ? body.toString('utf8') : body === undefined || body === null ? '' : JSON.stringify(body);
-			return { status: raw.statusCode, headers, text };
-		}
+		const headers = responseHeaders(raw.headers);
+		if (req.responseType === 'text') return { status: raw.statusCode, headers, text: bodyText(raw.body) };
 		const stream = raw.body as unknown as AsyncIterable<Uint8Array> & { destroy?: () => void };
 		return { status: raw.statusCode, headers, stream, cancel: () => stream.destroy?.() };
 	}
@@ -201,4 +190,24 @@ export class N8nTransport implements HttpTransport {
 		if (/timeout|ETIMEDOUT|ECONNABORTED/i.test(`${text} ${code ?? ''}`)) return new NetworkError(`No answer within ${req.timeoutMs} ms.`);
 		return new NetworkError(`Connection failed${code && /^[A-Z_]+$/.test(code) ? ` (${code})` : ''}.`);
 	}
+}
+
+/** An n8n helper's response headers as the client's transport gives them: lower-case names, `set-cookie` always a list. */
+export function responseHeaders(raw: Record<string, unknown> | undefined): Record<string, string | string[] | undefined> {
+	const headers: Record<string, string | string[] | undefined> = {};
+	for (const [name, value] of Object.entries(raw ?? {})) {
+		const key = name.toLowerCase();
+		if (Array.isArray(value)) headers[key] = value.map(String);
+		else if (value !== undefined && value !== null) headers[key] = String(value);
+	}
+	const setCookie = headers['set-cookie'];
+	headers['set-cookie'] = setCookie === undefined ? [] : Array.isArray(setCookie) ? setCookie : [setCookie];
+	return headers;
+}
+
+/** An n8n helper's text body (a string, a Buffer, or JSON it parsed although asked not to) as text. */
+export function bodyText(body: unknown): string {
+	if (typeof body === 'string') return body;
+	if (Buffer.isBuffer(body)) return body.toString('utf8');
+	return body === undefined || body === null ? '' : JSON.stringify(body);
 }

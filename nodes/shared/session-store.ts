@@ -65,7 +65,7 @@ export async function openClient(ctx: RequestContext, logger?: Logger): Promise<
 	const sessionJson = sessionForCredential(data);
 	const key = accountKey(ctx);
 	let pacer = pacers.get(key);
-	if (!pacer || JSON.stringify(pacer.options) !== JSON.stringify({ ...pacer.options, ...settings.pacing })) {
+	if (!pacer || !pacer.hasOptions(settings.pacing)) {
 		pacer = new SendPacer(n8nClock, settings.pacing);
 		pacers.set(key, pacer);
 	}

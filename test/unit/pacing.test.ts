@@ -15,6 +15,17 @@ function maxInWindow(starts: number[]): number {
 }
 
 describe('SendPacer', () => {
+	it('hasOptions: an unset option means the default; any set value that differs is a different pacer', () => {
+		const clock = new FakeClock();
+		const pacer = new SendPacer(clock, { maxPerMinute: 5 });
+		expect(pacer.hasOptions({ maxPerMinute: 5 })).toBe(true);
+		expect(pacer.hasOptions({ maxPerMinute: 5, minIntervalMs: undefined })).toBe(true);
+		expect(pacer.hasOptions({ maxPerMinute: 5, minIntervalMs: DEFAULT_PACING_OPTIONS.minIntervalMs })).toBe(true);
+		expect(pacer.hasOptions({ maxPerMinute: 6 })).toBe(false);
+		expect(pacer.hasOptions({})).toBe(false);
+		expect(new SendPacer(clock).hasOptions({})).toBe(true);
+	});
+
 	it('exports the documented defaults', () => {
 		expect(DEFAULT_PACING_OPTIONS).toEqual({
 			minIntervalMs: 1500,

@@ -110,18 +110,11 @@ export function parseApp(input: ParseInput): Parsed {
 			out.media = mediaReference('emoticon', raw, id, { size: toSize(xmlText(appmsg, 'appattach', 'totallen')) });
 			break;
 		case APP_MSG_TYPE.MUSIC:
-			put(details, 'dataUrl', xmlText(appmsg, 'dataurl'));
-			put(details, 'lowUrl', xmlText(appmsg, 'lowurl'));
-			put(details, 'lowDataUrl', xmlText(appmsg, 'lowdataurl'));
+			Object.assign(details, texts(appmsg, { dataUrl: 'dataurl', lowUrl: 'lowurl', lowDataUrl: 'lowdataurl' }));
 			break;
 		case APP_MSG_TYPE.MINI_PROGRAM:
 		case APP_MSG_TYPE.MINI_PROGRAM_APP: {
-			const wa = xmlChild(appmsg, 'weappinfo');
-			const mp: Record<string, unknown> = {};
-			put(mp, 'userName', xmlText(wa, 'username'));
-			put(mp, 'appId', xmlText(wa, 'appid'));
-			put(mp, 'pagePath', xmlText(wa, 'pagepath'));
-			put(mp, 'iconUrl', xmlText(wa, 'weappiconurl'));
+			const mp = texts(xmlChild(appmsg, 'weappinfo'), { userName: 'username', appId: 'appid', pagePath: 'pagepath', iconUrl: 'weappiconurl' });
 			put(mp, 'sourceName', xmlText(appmsg, 'sourcedisplayname'));
 			details.miniProgram = mp;
 			break;
@@ -131,12 +124,7 @@ export function parseApp(input: ParseInput): Parsed {
 			const refer: Record<string, unknown> = {};
 			put(refer, 'type', num(xmlText(ref, 'type')) || undefined);
 			// svrid is the quoted message's MsgId: kept as a string (64-bit).
-			put(refer, 'msgId', xmlText(ref, 'svrid'));
-			put(refer, 'fromUser', xmlText(ref, 'fromusr'));
-			put(refer, 'chatUser', xmlText(ref, 'chatusr'));
-			put(refer, 'displayName', xmlText(ref, 'displayname'));
-			put(refer, 'content', xmlText(ref, 'content'));
-			details.refer = refer;
+			details.refer = { ...refer, ...texts(ref, { msgId: 'svrid', fromUser: 'fromusr', chatUser: 'chatusr', displayName: 'displayname', content: 'content' }) };
 			break;
 		}
 		case APP_MSG_TYPE.TRANSFERS: {
@@ -181,5 +169,12 @@ export function parseApp(input: ParseInput): Parsed {
 		default:
 			break;
 	}
+	return out;
+}
+
+/** The non-empty texts of `node`'s children, under our names: `{ ourName: 'xmltag' }`. */
+function texts(node: unknown, names: Record<string, string>): Record<string, unknown> {
+	const out: Record<string, unknown> = {};
+	for (const [key, tag] of Object.entries(names)) put(out, key, xmlText(node, tag));
 	return out;
 }
