@@ -82,6 +82,23 @@ export class LoggedOutError extends WeChatError {
 	}
 }
 
+/**
+ * The 2025 pattern (protocol.md §7, §6 item 4): since 2025-01-09 WeChat ends
+ * almost every Web/UOS login with synccheck retcode 1102 seconds after it
+ * succeeded (openwechat#565: three synccheck answers, then 1102), and accounts
+ * that kept logging in were banned for up to a month. A 1102 this soon after a
+ * fresh login is a refusal, not an ordinary logout: logging in again by itself
+ * would only repeat it.
+ */
+export const REFUSAL_KICK_WINDOW_MS = 60_000;
+
+export function kickedRightAfterLogin(error: LoggedOutError, loggedInAt: number | undefined, now: number): boolean {
+	return error.reason === 'kicked' && loggedInAt !== undefined && now >= loggedInAt && now - loggedInAt < REFUSAL_KICK_WINDOW_MS;
+}
+
+export const REFUSAL_KICK_HINT =
+	'Do not log in again soon: since 2025-01-09 WeChat ends almost every Web/UOS login this way, and accounts that kept trying were banned for up to a month. WeChat\'s official bot API (the iLink route) works for every account.';
+
 export class RateLimitedError extends WeChatError {
 	constructor(what = 'send') {
 		super('RATE_LIMITED', `WeChat rejected the ${what} as too frequent (Ret 1205).`, 'Slow down: raise the minimum interval between sends. WeChat may log the session out if this continues.', true);

@@ -32,6 +32,7 @@ export {
 	ApiError,
 	InvalidInputError,
 	isAbort,
+	kickedRightAfterLogin,
 	LoggedOutError,
 	LoginRefusedError,
 	LOGOUT_TEXT,
@@ -40,6 +41,8 @@ export {
 	NotLoggedInError,
 	ProtocolError,
 	RateLimitedError,
+	REFUSAL_KICK_HINT,
+	REFUSAL_KICK_WINDOW_MS,
 	UnknownContactError,
 	WeChatError,
 } from './errors';

@@ -5,7 +5,7 @@
  */
 import type { IDataObject, INodeExecutionData, ITriggerFunctions } from 'n8n-workflow';
 import type { LoggedOutError, LoginEvent, LoginRefusedError, RawUser } from '../../lib/wechat';
-import { qrPng, qrTerminal } from '../../lib/wechat';
+import { qrPng, qrTerminal, REFUSAL_KICK_HINT } from '../../lib/wechat';
 
 export type LoginEventName =
 	| 'qr'
@@ -101,6 +101,21 @@ export function restoredItem(account: AccountRef | undefined): INodeExecutionDat
 
 export function loggedOutItem(error: LoggedOutError, account?: AccountRef): INodeExecutionData {
 	return eventItem('loggedOut', { message: error.message, reason: error.reason, retcode: error.retcode ?? null }, account);
+}
+
+/** A 1102 seconds after a fresh login: WeChat refused the account (lib/wechat/errors.ts, kickedRightAfterLogin). */
+export function kickedAfterLoginItem(error: LoggedOutError, secondsAfterLogin: number, account?: AccountRef): INodeExecutionData {
+	return eventItem(
+		'loginRefused',
+		{
+			message: `WeChat ended the session ${secondsAfterLogin} s after the login (retcode ${error.retcode ?? 1102}): it refuses this account on the Web route. The trigger stays idle and will not log in again by itself.`,
+			reason: 'kickedAfterLogin',
+			retcode: error.retcode ?? 1102,
+			secondsAfterLogin,
+			hint: REFUSAL_KICK_HINT,
+		},
+		account,
+	);
 }
 
 export function refusedItem(error: LoginRefusedError, account?: AccountRef): INodeExecutionData {

@@ -6,10 +6,11 @@
  */
 import type { ITriggerFunctions } from 'n8n-workflow';
 import type { WeChatClient } from '../../lib/wechat';
-import { cursorOf, Session } from '../../lib/wechat';
+import { cursorOf, kickedRightAfterLogin, REFUSAL_KICK_HINT, Session } from '../../lib/wechat';
 import { CheckpointWriter, startingPoint, takeLegacySession } from '../shared/checkpoint';
 import { fingerprint, sessionTokens } from '../shared/credential-data';
 import { deferred } from '../shared/deferred';
+import { n8nClock } from '../shared/n8n-runtime';
 import { toNodeError } from '../shared/errors';
 import type { SessionTransport } from '../shared/session-transport';
 import { accountKey, claimSyncLoop, openClient, registerLiveClient, releaseSyncLoop, unregisterLiveClient } from '../shared/session-store';
@@ -18,7 +19,7 @@ import type { TriggerSettings } from './filters';
 import { readSettings } from './filters';
 import type { Connected } from './login-phase';
 import { LoginPhase } from './login-phase';
-import { accountOf, accountOfJson, loggedOutItem } from './login-events';
+import { accountOf, accountOfJson, kickedAfterLoginItem, loggedOutItem } from './login-events';
 import { TriggerScope } from './scope';
 import { SyncPhase } from './sync-phase';
 
@@ -43,6 +44,8 @@ export class TriggerRun {
 	private closeCalls = 0;
 	private graceController?: AbortController;
 	private account = '';
+	/** When the session in use came from a login (QR or push) rather than a restore. */
+	private freshLoginAt?: number;
 
 	private constructor(
 		private readonly ctx: ITriggerFunctions,
@@ -125,6 +128,14 @@ export class TriggerRun {
 				if (!loggedOut || this.scope.closing) break;
 				const previous = this.client.currentSession();
 				this.unregister();
+				const now = n8nClock.now();
+				if (kickedRightAfterLogin(loggedOut, this.freshLoginAt, now)) {
+					// The 2025 pattern: a refusal. Never push-login or show QR codes again by ourselves.
+					const item = kickedAfterLoginItem(loggedOut, Math.round((now - (this.freshLoginAt ?? now)) / 1000), accountOf(this.client.user));
+					this.ctx.logger.error(`WeChat Web Trigger: ${String(item.json.message)} ${REFUSAL_KICK_HINT}`);
+					this.scope.emitEvent(item);
+					break;
+				}
 				this.ctx.logger.warn(`WeChat Web Trigger: ${loggedOut.message} Trying to log in again.`);
 				this.scope.emitEvent(loggedOutItem(loggedOut, accountOf(this.client.user)));
 				connected = (await this.login.adoptStoredSession(previous)) || (await this.login.loginRounds(previous, 0));
@@ -162,6 +173,7 @@ export class TriggerRun {
 	/** A session is live: it goes to the credential (a login), becomes the account's client, and its position is saved. */
 	private connected(how: Connected): void {
 		if (how === 'login') this.transport.persistCurrent();
+		this.freshLoginAt = how === 'login' ? n8nClock.now() : undefined;
 		this.account = fingerprint(this.client.sessionUin() ?? '', this.client.sessionId());
 		if (this.scope.manual) return;
 		registerLiveClient(accountKey(this.ctx), this.client);

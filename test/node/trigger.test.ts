@@ -210,6 +210,29 @@ describe('running', () => {
 		expect(liveClient(`id:${credential.id}`)).toBeUndefined();
 	});
 
+	it('a 1102 seconds after a fresh login is a refusal (the 2025 pattern): loginRefused, then no push login and no QR of its own', async () => {
+		sim = await startNodeSim();
+		run = await runTrigger({}, { credential: makeCredential(credentialData(sim)) });
+		const [qr] = await run.waitForItems(1, 1);
+		sim.scan(String(qr.json.uuid));
+		sim.confirm(String(qr.json.uuid));
+		await waitFor(() => events(run!.items(1)).includes('loggedIn'), 8000, 'loggedIn');
+		await waitFor(() => requestsTo(sim, 'synccheck') > 0, 5000, 'first synccheck');
+		const logins = () => requestsTo(sim, 'jslogin') + requestsTo(sim, 'webwxpushloginurl');
+		const before = logins();
+		sim.forceLogout(1102);
+		await waitFor(() => events(run!.items(1)).includes('loginRefused'), 8000, 'loginRefused');
+		const refused = json(run.items(1).find((i) => i.json.event === 'loginRefused'));
+		expect(refused).toMatchObject({ reason: 'kickedAfterLogin', retcode: 1102, account: { nickName: 'Sandbox Me' } });
+		expect(String(refused.hint)).toMatch(/iLink/);
+		expect(Number(refused.secondsAfterLogin)).toBeLessThan(60);
+		expect(run.logger.messages('error').some((m) => m.includes('refuses this account'))).toBe(true);
+		await sleep(1500);
+		expect(logins()).toBe(before);
+		expect(events(run.items(1)).filter((e) => e === 'qr' || e === 'pushSent' || e === 'loggedOut')).toEqual(['qr']);
+		expect(sim.inFlight()).toEqual([]);
+	});
+
 	it('an SKey refresh is written to the credential', async () => {
 		sim = await startNodeSim();
 		const credential = makeCredential(storedSessionData(sim, await sessionJson(sim)));

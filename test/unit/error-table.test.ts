@@ -4,7 +4,7 @@
  */
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { INode } from 'n8n-workflow';
-import { ApiError, LoginTimeoutError, NetworkError, NotOnRouteError, RouteError, UnknownContactError, WeChatError } from '../../lib/wechat';
+import { ApiError, kickedRightAfterLogin, LoggedOutError, LoginTimeoutError, NetworkError, NotOnRouteError, REFUSAL_KICK_WINDOW_MS, RouteError, UnknownContactError, WeChatError } from '../../lib/wechat';
 import { errorJson, toNodeError } from '../../nodes/shared/errors';
 
 const node = { id: '1', name: 'WeChat Web', type: 'n8n-nodes-wechat-web.weChatWeb', typeVersion: 1, position: [0, 0], parameters: {} } as INode;
@@ -32,4 +32,18 @@ it('the same message text under another code maps by the code', () => {
 	const text = 'WeChat logged this session out: the session became invalid.';
 	expect(toNodeError(node, new WeChatError('LOGGED_OUT', text))).toBeInstanceOf(NodeOperationError);
 	expect(toNodeError(node, new WeChatError('PROTOCOL', text))).toBeInstanceOf(NodeApiError);
+});
+
+describe('the 2025 pattern: a 1102 right after a fresh login is a refusal', () => {
+	const kicked = new LoggedOutError('kicked', 1102);
+	it.each([
+		['a restored session (no fresh login)', kicked, undefined, 1_000, false],
+		['1102 five seconds after the login', kicked, 0, 5_000, true],
+		['1102 just inside the window', kicked, 0, REFUSAL_KICK_WINDOW_MS - 1, true],
+		['1102 once the window is over', kicked, 0, REFUSAL_KICK_WINDOW_MS, false],
+		['1101 (logged in elsewhere) right after the login', new LoggedOutError('sessionInvalid', 1101), 0, 5_000, false],
+		['a clock that went backwards', kicked, 10_000, 5_000, false],
+	] as const)('%s', (_what, error, loggedInAt, now, refused) => {
+		expect(kickedRightAfterLogin(error, loggedInAt, now)).toBe(refused);
+	});
 });
