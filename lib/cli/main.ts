@@ -14,6 +14,7 @@ import type { Logger } from '../wechat/http';
 import type { LoginEvent } from '../wechat/login';
 import { qrPng, qrTerminal } from '../wechat/qr';
 import type { LoginMode } from '../wechat/session';
+import { DeliveryJournal, writeLine } from './journal';
 import { FetchTransport, nodeClock } from './node-runtime';
 import { readSessionFile, writeSessionFile } from './session-file';
 
@@ -128,11 +129,17 @@ async function main(argv: string[]): Promise<number> {
 		await save();
 
 		if (command === 'listen') {
+			// What a previous run received but could not write out comes first.
+			const journal = await DeliveryJournal.open(`${sessionFile}.journal`);
+			const out = (line: string) => writeLine(process.stdout, line);
+			await journal.drain(out);
 			console.error(`Listening as ${client.user?.NickName ?? '?'} (Ctrl-C to stop).`);
 			for await (const ev of client.receive({ signal: controller.signal, includeHistory: values.history })) {
 				if (ev.type === 'messages') {
-					for (const m of ev.messages) process.stdout.write(`${JSON.stringify(m)}\n`);
+					// Kept before the position moves past it, written out after: a kill anywhere loses nothing.
+					await journal.hold(ev.messages.map((m) => JSON.stringify(m)));
 					await save();
+					await journal.drain(out);
 				} else if (ev.type === 'retrying') {
 					console.error(`Connection trouble (${ev.error.message}); retry ${ev.attempt} in ${Math.round(ev.delayMs / 1000)} s.`);
 				} else if (ev.type === 'recovered') {
