@@ -175,7 +175,8 @@ export interface IlinkSimulator {
 	requireVerifyCode(code?: string, qrcode?: string): string;
 	confirm(qrcode?: string): BotInfo | undefined;
 	expire(qrcode?: string): void;
-	redirect(host?: string, qrcode?: string): void;
+	/** `scaned_but_redirect` with `redirect_host` (default `ilinkai2.weixin.qq.com`; null = without the field). */
+	redirect(host?: string | null, qrcode?: string): void;
 	bindedRedirect(qrcode?: string): void;
 	/** Creates a bound bot without a QR dance. */
 	bind(): BotInfo;

@@ -46,7 +46,7 @@ const POST: Record<string, Action> = {
 	'qr/verify-code': (s, b) => ({ code: login.requireVerifyCode(s, str(b.code), str(b.qrcode)) }),
 	'qr/confirm': (s, b) => login.confirm(s, str(b.qrcode)) ?? { bindedRedirect: true },
 	'qr/expire': (s, b) => login.expire(s, str(b.qrcode)),
-	'qr/redirect': (s, b) => login.redirect(s, str(b.host), str(b.qrcode)),
+	'qr/redirect': (s, b) => login.redirect(s, b.host === null ? undefined : (str(b.host) ?? 'ilinkai2.weixin.qq.com'), str(b.qrcode)),
 	'qr/binded-redirect': (s, b) => login.bindedRedirect(s, str(b.qrcode)),
 	stale: (s) => {
 		if (!s.bot) throw new Error('No bot is bound');

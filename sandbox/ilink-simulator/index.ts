@@ -76,7 +76,7 @@ export async function startIlinkSimulator(options: IlinkSimulatorOptions = {}): 
 		requireVerifyCode: (code, qrcode) => login.requireVerifyCode(state, code, qrcode),
 		confirm: (qrcode) => login.confirm(state, qrcode),
 		expire: (qrcode) => login.expire(state, qrcode),
-		redirect: (host, qrcode) => login.redirect(state, host ?? 'ilinkai2.weixin.qq.com', qrcode),
+		redirect: (host, qrcode) => login.redirect(state, host === undefined ? 'ilinkai2.weixin.qq.com' : (host ?? undefined), qrcode),
 		bindedRedirect: (qrcode) => login.bindedRedirect(state, qrcode),
 		bind: () => info(state.bindBot()),
 		bot: () => (state.bot ? info(state.bot) : undefined),

@@ -65,6 +65,9 @@ describe('iLink simulator: QR login', () => {
 		sim.redirect('ilinkai2.weixin.qq.com');
 		expect((await wire.qrStatus(qr)).json).toEqual({ status: 'scaned_but_redirect', redirect_host: 'ilinkai2.weixin.qq.com' });
 		expect((await wire.qrStatus(qr)).json).toEqual({ status: 'scaned' });
+		sim.redirect(null);
+		expect((await wire.qrStatus(qr)).json).toEqual({ status: 'scaned_but_redirect' });
+		await expect(sim.waitForQr(10)).resolves.toMatchObject({ qrcode: qr, status: 'scaned' });
 	});
 
 	it('answers binded_redirect when local_token_list holds the bound bot, and no new token', async () => {
