@@ -205,6 +205,7 @@ export class IlinkClient {
 
 	/** Reserves `count` sends to `to` in the budget, or throws what stops them. */
 	private admit(to: string, count: number, opts: SendOptions): string | undefined {
+		this.live();
 		const now = this.http.clock.now();
 		const verdict = checkSend(this.budgetState, to, now, count, this.config);
 		if (verdict.ok) return verdict.contextToken;

@@ -1,0 +1,70 @@
+import { budgetConfig, chatStatus, checkSend, DEFAULT_BUDGET, emptyBudget, readBudget, recordInbound, recordSend, recordThrottle } from '../../lib/ilink';
+
+const H = 3600_000;
+const T0 = 1_700_000_000_000;
+
+describe('send budget (ilink-protocol.md §10)', () => {
+	test('defaults are conservative: 23 h window, 10 sends per owner message, 30 min after a -2', () => {
+		expect(DEFAULT_BUDGET).toEqual({ windowMs: 23 * H, sendsPerMessage: 10, throttleMs: 30 * 60_000, inboundLiftsThrottle: false, maxChats: 200 });
+		expect(budgetConfig({ sendsPerMessage: -1, windowMs: NaN })).toMatchObject({ sendsPerMessage: 10, windowMs: 23 * H });
+	});
+
+	test('no owner message yet → refused with the reopen condition', () => {
+		const v = checkSend(emptyBudget(), 'u', T0);
+		expect(v).toMatchObject({ ok: false, reason: 'noConversation', sendsLeft: 0 });
+		expect(!v.ok && v.reopen).toMatch(/owner sends the bot a message/);
+	});
+
+	test('an owner message opens the window with its context token; state is not mutated', () => {
+		const empty = emptyBudget();
+		const s = recordInbound(empty, 'u', T0, 'ctx1');
+		expect(empty.chats).toEqual({});
+		expect(checkSend(s, 'u', T0 + 1000)).toEqual({ ok: true, contextToken: 'ctx1', sendsLeft: 10, windowExpiresAt: T0 + 23 * H });
+		expect(chatStatus(s, 'u', T0)).toEqual({ contextToken: 'ctx1', windowExpiresAt: T0 + 23 * H, sendsLeft: 10, blockedUntil: undefined });
+	});
+
+	test('the window closes after windowMs; a new owner message reopens it and resets the count', () => {
+		let s = recordInbound(emptyBudget(), 'u', T0, 'ctx1');
+		s = recordSend(s, 'u', 4);
+		expect(checkSend(s, 'u', T0 + 23 * H)).toMatchObject({ ok: false, reason: 'windowClosed' });
+		s = recordInbound(s, 'u', T0 + 30 * H, 'ctx2');
+		expect(checkSend(s, 'u', T0 + 30 * H)).toMatchObject({ ok: true, contextToken: 'ctx2', sendsLeft: 10 });
+	});
+
+	test('quota: 10 sends per owner message, a multi-part send must fit whole', () => {
+		let s = recordInbound(emptyBudget(), 'u', T0, 'ctx');
+		s = recordSend(s, 'u', 8);
+		expect(checkSend(s, 'u', T0, 2)).toMatchObject({ ok: true, sendsLeft: 2 });
+		expect(checkSend(s, 'u', T0, 3)).toMatchObject({ ok: false, reason: 'quotaExhausted', sendsLeft: 2 });
+		s = recordSend(s, 'u', 2);
+		expect(checkSend(s, 'u', T0)).toMatchObject({ ok: false, reason: 'quotaExhausted', sendsLeft: 0 });
+	});
+
+	test('an older owner message does not reset the count or replace a newer token', () => {
+		let s = recordInbound(emptyBudget(), 'u', T0, 'new');
+		s = recordSend(s, 'u', 3);
+		s = recordInbound(s, 'u', T0 - 1000, 'old');
+		expect(chatStatus(s, 'u', T0)).toMatchObject({ contextToken: 'new', sendsLeft: 7 });
+	});
+
+	test('a -2 block refuses every chat until it ends; an owner message lifts it only when configured', () => {
+		let s = recordInbound(emptyBudget(), 'u', T0, 'ctx');
+		s = recordThrottle(s, T0 + 30 * 60_000);
+		expect(checkSend(s, 'u', T0 + 1)).toMatchObject({ ok: false, reason: 'throttled', until: T0 + 30 * 60_000 });
+		expect(checkSend(recordInbound(s, 'u', T0 + 2, 'ctx2'), 'u', T0 + 3)).toMatchObject({ ok: false, reason: 'throttled' });
+		expect(checkSend(recordInbound(s, 'u', T0 + 2, 'ctx2', { inboundLiftsThrottle: true }), 'u', T0 + 3)).toMatchObject({ ok: true });
+		expect(checkSend(s, 'u', T0 + 30 * 60_000)).toMatchObject({ ok: true });
+	});
+
+	test('survives a JSON round trip; unknown or hostile stored values read as empty; the chat list is capped', () => {
+		let s = recordInbound(emptyBudget(), 'u', T0, 'ctx');
+		s = recordThrottle(recordSend(s, 'u'), T0 + 5);
+		expect(readBudget(JSON.parse(JSON.stringify(s)))).toEqual(JSON.parse(JSON.stringify(s)));
+		expect(readBudget(null)).toEqual(emptyBudget());
+		expect(readBudget({ version: 2, chats: {} })).toEqual(emptyBudget());
+		expect(Object.keys(readBudget(JSON.parse('{"version":1,"chats":{"__proto__":{"sendsSince":1},"a":{"sendsSince":-3}}}')).chats)).toEqual(['a']);
+		let many = emptyBudget();
+		for (let i = 0; i < 5; i++) many = recordInbound(many, `u${i}`, T0 + i, 'c', { maxChats: 3 });
+		expect(Object.keys(many.chats)).toEqual(['u2', 'u3', 'u4']);
+	});
+});
