@@ -6,6 +6,7 @@
  * rest).
  */
 import { RouteError } from '../route-errors';
+import { isPlatformAbort } from '../wechat/transport';
 import type { SharedErrorCode } from '../route-errors';
 
 export type IlinkErrorCode =
@@ -166,9 +167,7 @@ export class AbortedError extends IlinkError {
 }
 
 export function isAbort(err: unknown, signal?: AbortSignal): boolean {
-	if (signal?.aborted) return true;
-	if (err instanceof AbortedError) return true;
-	return err instanceof Error && (err.name === 'AbortError' || (err as { code?: string }).code === 'ABORT_ERR');
+	return err instanceof AbortedError || isPlatformAbort(err, signal);
 }
 
 /** Text with every given secret (≥ 4 chars, as is and URL-encoded) and every URL taken out. */

@@ -5,20 +5,15 @@
  * envelope check over both `ret` and `errcode` (ilink-protocol.md §1, §10).
  */
 import type { Clock } from '../wechat/clock';
-import type { HttpResponse, HttpTransport } from '../wechat/transport';
+import type { HttpResponse, Logger, RouteDeps } from '../wechat/transport';
+import { buildRequest, endpointName, silentLogger } from '../wechat/transport';
 import { AbortedError, IlinkApiError, isAbort, NetworkError, ProtocolError, redact, SessionStaleError, ThrottledError } from './errors';
 import type { IdentityOptions } from './headers';
 import { baseInfo, getHeaders, postHeaders } from './headers';
 import { endpointUrl, parseOriginOverride, routeUrl } from './hosts';
 import { parseIlinkJson } from './json';
 
-export interface Logger {
-	debug(message: string, meta?: Record<string, unknown>): void;
-	info(message: string, meta?: Record<string, unknown>): void;
-	warn(message: string, meta?: Record<string, unknown>): void;
-}
-
-export const silentLogger: Logger = { debug() {}, info() {}, warn() {} };
+export type { Logger } from '../wechat/transport';
 
 export const STALE_ERRCODE = -14;
 export const THROTTLE_RET = -2;
@@ -27,13 +22,8 @@ export const THROTTLE_RET = -2;
 export const API_TIMEOUT_MS = 15000;
 export const LIGHT_TIMEOUT_MS = 10000;
 
-export interface IlinkDeps extends IdentityOptions {
-	transport: HttpTransport;
-	clock: Clock;
-	logger?: Logger;
-	/** Send every request (API and CDN) to this origin; see hosts.ts. */
-	originOverride?: string;
-}
+/** The route-neutral set; `originOverride` sends API and CDN requests to one origin (hosts.ts). */
+export interface IlinkDeps extends IdentityOptions, RouteDeps {}
 
 export interface CallOptions {
 	signal?: AbortSignal;
@@ -74,14 +64,7 @@ export function checkEnvelope(endpoint: string, data: Envelope, opts: { now?: nu
 	throw new IlinkApiError(endpoint, ret, errcode, errmsg);
 }
 
-export function endpointName(url: string): string {
-	try {
-		const path = new URL(url).pathname;
-		return path.slice(path.lastIndexOf('/') + 1) || path;
-	} catch {
-		return 'request';
-	}
-}
+export { endpointName };
 
 function isTimeout(err: unknown): boolean {
 	const e = err as { message?: unknown; code?: unknown; name?: unknown; timeout?: unknown } | null;
@@ -116,16 +99,7 @@ export class IlinkHttp {
 		const endpoint = endpointName(logicalUrl);
 		if (opts.signal?.aborted) throw new AbortedError();
 		try {
-			return await this.deps.transport.request({
-				method,
-				url,
-				headers,
-				body: opts.body,
-				signal: opts.signal,
-				timeoutMs: opts.timeoutMs ?? API_TIMEOUT_MS,
-				responseType: opts.responseType ?? 'text',
-				purpose: opts.purpose ?? 'session',
-			});
+			return await this.deps.transport.request(buildRequest(method, url, headers, opts, API_TIMEOUT_MS));
 		} catch (err) {
 			if (isAbort(err, opts.signal)) throw opts.signal?.aborted ? new AbortedError() : new NetworkError(`Request to ${endpoint} was cut off.`);
 			const said = redact(err instanceof Error ? err.message : String(err), [opts.token, ...(opts.secrets ?? [])]);

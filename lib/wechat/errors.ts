@@ -5,6 +5,7 @@
  */
 
 import { RouteError } from '../route-errors';
+import { isPlatformAbort } from './transport';
 import type { SharedErrorCode } from '../route-errors';
 
 /** The shared codes (lib/route-errors.ts) plus what only WeChat Web says. */
@@ -197,7 +198,5 @@ export class AbortedError extends WeChatError {
 }
 
 export function isAbort(err: unknown, signal?: AbortSignal): boolean {
-	if (signal?.aborted) return true;
-	if (err instanceof AbortedError) return true;
-	return err instanceof Error && (err.name === 'AbortError' || (err as { code?: string }).code === 'ABORT_ERR');
+	return err instanceof AbortedError || isPlatformAbort(err, signal);
 }

@@ -10,8 +10,8 @@ import type { HostRole } from './hosts';
 import { QR_HOST, routeUrl } from './hosts';
 import { deviceId } from './ids';
 import type { Session } from './session';
-import type { HttpResponse, HttpTransport } from './transport';
-import { isConnectionDrop, setCookieHeaders } from './transport';
+import type { HttpResponse, HttpTransport, Logger, RouteDeps } from './transport';
+import { buildRequest, endpointName, isConnectionDrop, setCookieHeaders, silentLogger } from './transport';
 import { cookieHeader, jarChanged } from './cookie-cache';
 import type { BaseResponse } from './types';
 import type { CookieJar } from '../vendor';
@@ -24,21 +24,10 @@ export const DEFAULT_TIMEOUT_MS = 30000;
 
 export type Query = Record<string, string | number | undefined>;
 
-export interface Logger {
-	debug(message: string, meta?: Record<string, unknown>): void;
-	info(message: string, meta?: Record<string, unknown>): void;
-	warn(message: string, meta?: Record<string, unknown>): void;
-}
-
-export const silentLogger: Logger = { debug() {}, info() {}, warn() {} };
-
-export interface ClientDeps {
-	transport: HttpTransport;
-	clock: Clock;
-	logger?: Logger;
-	/** Send every endpoint to this origin (sandbox, tests, proxy); validated by parseOriginOverride. */
-	originOverride?: string;
-}
+export type { Logger } from './transport';
+export { silentLogger };
+/** A Web client's dependencies (the route-neutral set). */
+export type ClientDeps = RouteDeps;
 
 export interface CallOptions {
 	signal?: AbortSignal;
@@ -110,16 +99,7 @@ export class WeChatHttp {
 		const secrets = () => requestSecrets([logicalUrl, url], headers.cookie, opts.body);
 		let res: HttpResponse;
 		try {
-			res = await this.deps.transport.request({
-				method,
-				url,
-				headers,
-				body: opts.body,
-				signal: opts.signal,
-				timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-				responseType: opts.responseType ?? 'text',
-				purpose: opts.purpose ?? 'session',
-			});
+			res = await this.deps.transport.request(buildRequest(method, url, headers, opts, DEFAULT_TIMEOUT_MS));
 		} catch (err) {
 			// Cancelled by the caller: an abort, whatever the transport calls it.
 			if (opts.signal?.aborted) throw err;
@@ -315,15 +295,7 @@ function guardStream(res: HttpResponse, endpoint: string, signal: AbortSignal | 
 	};
 }
 
-/** Last path segment, for messages that must never contain query strings (tokens live there). */
-export function endpointName(url: string): string {
-	try {
-		const path = new URL(url).pathname;
-		return path.slice(path.lastIndexOf('/') + 1) || path;
-	} catch {
-		return 'request';
-	}
-}
+export { endpointName };
 
 export function parseJson<T>(endpoint: string, text: string): T {
 	if (!text) throw new ProtocolError(`${endpoint} answered with an empty body.`);

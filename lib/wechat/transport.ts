@@ -5,6 +5,32 @@
  * (webwxnewloginpage answers 301 with the XML in its body, protocol.md §1.4).
  */
 
+import type { Clock } from './clock';
+
+/** Where a client (any route) reports what it does; n8n's logger fits. */
+export interface Logger {
+	debug(message: string, meta?: Record<string, unknown>): void;
+	info(message: string, meta?: Record<string, unknown>): void;
+	warn(message: string, meta?: Record<string, unknown>): void;
+}
+
+export const silentLogger: Logger = { debug() {}, info() {}, warn() {} };
+
+/** What every route's client is built from: the network, time, a log and the one optional origin override. */
+export interface RouteDeps {
+	transport: HttpTransport;
+	clock: Clock;
+	logger?: Logger;
+	/** Send every request to this origin (sandbox, tests, proxy); each route validates it. */
+	originOverride?: string;
+}
+
+/** An abort by the caller or the platform, whatever the transport calls it (`isRouteAbort(err)` plus the route's own class). */
+export function isPlatformAbort(err: unknown, signal?: AbortSignal): boolean {
+	if (signal?.aborted) return true;
+	return err instanceof Error && (err.name === 'AbortError' || (err as { code?: string }).code === 'ABORT_ERR');
+}
+
 export interface HttpRequest {
 	method: 'GET' | 'POST';
 	url: string;
@@ -35,6 +61,28 @@ export interface HttpResponse {
 	stream?: AsyncIterable<Uint8Array>;
 	/** Stop a stream early (frees the connection). */
 	cancel?: () => void;
+}
+
+/** Last path segment, for messages that must never contain query strings (tokens live there). */
+export function endpointName(url: string): string {
+	try {
+		const path = new URL(url).pathname;
+		return path.slice(path.lastIndexOf('/') + 1) || path;
+	} catch {
+		return 'request';
+	}
+}
+
+/** What a route's call asks of the transport, with its defaults filled in. */
+export function buildRequest(
+	method: HttpRequest['method'],
+	url: string,
+	headers: Record<string, string>,
+	opts: { body?: string | Uint8Array; signal?: AbortSignal; timeoutMs?: number; responseType?: HttpRequest['responseType']; purpose?: HttpRequest['purpose'] },
+	defaultTimeoutMs: number,
+): HttpRequest {
+	const { body, signal } = opts;
+	return { method, url, headers, body, signal, timeoutMs: opts.timeoutMs ?? defaultTimeoutMs, responseType: opts.responseType ?? 'text', purpose: opts.purpose ?? 'session' };
 }
 
 export interface HttpTransport {
