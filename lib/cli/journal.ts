@@ -14,10 +14,14 @@
  * cursor only after `hold`). When nothing is held the file is emptied.
  *
  * The one window left: a kill after stdout took a line and before its `out`
- * record is appended repeats that line on restart (at least once, never lost).
+ * record is appended (two system calls apart) repeats that one line on restart:
+ * at least once there, never lost. Exactly once across that point would need
+ * the reader to acknowledge, which a pipe cannot.
  */
 /* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/require-node-api-error -- the command line runs under plain Node, outside n8n */
-import { promises as fs } from 'node:fs';
+import { closeSync, openSync, promises as fs, writeSync } from 'node:fs';
+
+const OUT_RECORD = `${JSON.stringify({ out: 1 })}\n`;
 
 export class DeliveryJournal {
 	private held: string[] = [];
@@ -49,14 +53,25 @@ export class DeliveryJournal {
 		this.held.push(...lines);
 	}
 
-	/** Writes every held line through `write` (resolved once the line was taken), recording each. */
+	/**
+	 * Writes every held line through `write` (resolved once the line was taken),
+	 * recording each with a synchronous append the moment the write settled: no
+	 * other work runs between the two, which keeps the repeat window to the two
+	 * system calls.
+	 */
 	async drain(write: (line: string) => Promise<void>): Promise<number> {
 		let written = 0;
-		while (this.held.length) {
-			await write(this.held[0]);
-			await this.append(`${JSON.stringify({ out: 1 })}\n`, false);
-			this.held.shift();
-			written++;
+		if (!this.held.length) return 0;
+		const fd = openSync(this.file, 'a', 0o600);
+		try {
+			while (this.held.length) {
+				await write(this.held[0]);
+				writeSync(fd, OUT_RECORD);
+				this.held.shift();
+				written++;
+			}
+		} finally {
+			closeSync(fd);
 		}
 		// Nothing held: start the file afresh, so it never grows with the stream.
 		await fs.writeFile(this.file, '', { mode: 0o600 });
@@ -64,6 +79,7 @@ export class DeliveryJournal {
 	}
 
 	private async append(record: string, sync: boolean): Promise<void> {
+		// (Batches only; `out` records are written synchronously in drain.)
 		const handle = await fs.open(this.file, 'a', 0o600);
 		try {
 			await handle.appendFile(record, 'utf8');

@@ -9,11 +9,12 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { WeChatClient } from '../wechat/client';
-import { WeChatError } from '../wechat/errors';
+import { RouteError } from '../route-errors';
 import type { Logger } from '../wechat/http';
 import type { LoginEvent } from '../wechat/login';
 import { qrPng, qrTerminal } from '../wechat/qr';
 import type { LoginMode } from '../wechat/session';
+import { runIlink } from './ilink';
 import { DeliveryJournal, writeLine } from './journal';
 import { FetchTransport, nodeClock } from './node-runtime';
 import { readSessionFile, writeSessionFile } from './session-file';
@@ -23,19 +24,23 @@ const USAGE = `Usage: n8n-nodes-wechat-web <command> [options]
 Commands:
   login                      Log in (push login if the session file names a known account, else QR)
   listen                     Print one JSON line per incoming message
-  send --to NAME --text T    Send a text (or --file PATH for an image, video or file)
+  send --to NAME --text T    Send a text (or --file PATH for an image, video or file);
+                             on --route ilink --to defaults to the owner
 
 Options:
+  --route ROUTE     web (WeChat Web/UOS, default) or ilink (WeChat's official bot API: the bot chat
+                    of the account that scans; no groups or other contacts)
   --origin URL      Send every request to this origin (e.g. the sandbox http://127.0.0.1:8790)
   --mode MODE       desktop (UOS, default) or web
-  --session FILE    Session file (default ./wechat-session.json, written with mode 0600)
+  --session FILE    Session file (default ./wechat-session.json, ./wechat-ilink-session.json for
+                    --route ilink; written with mode 0600)
   --qr-png FILE     login: also write the QR code as PNG
   --no-push         login: skip push login, always show a QR code
   --history         listen: also print messages from before the login
 `;
 
 /** Exit codes, so scripts can tell the cases apart. */
-const EXIT = { ok: 0, usage: 64, refused: 2, loggedOut: 3, contact: 4, network: 5, failed: 1 } as const;
+const EXIT = { ok: 0, usage: 64, refused: 2, loggedOut: 3, contact: 4, network: 5, budget: 6, failed: 1 } as const;
 
 const stderrLogger: Logger = {
 	debug: () => {},
@@ -44,13 +49,19 @@ const stderrLogger: Logger = {
 };
 
 function exitCodeFor(err: unknown): number {
-	if (!(err instanceof WeChatError)) return EXIT.failed;
+	if (!(err instanceof RouteError)) return EXIT.failed;
 	switch (err.code) {
 		case 'LOGIN_REFUSED':
+		case 'LOGIN_FAILED':
 			return EXIT.refused;
 		case 'LOGGED_OUT':
 		case 'NOT_LOGGED_IN':
+		case 'SESSION_STALE':
 			return EXIT.loggedOut;
+		case 'THROTTLED':
+		case 'WINDOW_CLOSED':
+		case 'QUOTA_EXHAUSTED':
+			return EXIT.budget;
 		case 'UNKNOWN_CONTACT':
 		case 'AMBIGUOUS_CONTACT':
 			return EXIT.contact;
@@ -62,7 +73,7 @@ function exitCodeFor(err: unknown): number {
 }
 
 function oneLine(err: unknown): string {
-	if (err instanceof WeChatError) return `${err.message}${err.hint ? ` ${err.hint}` : ''}`;
+	if (err instanceof RouteError) return `${err.message}${err.hint ? ` ${err.hint}` : ''}`;
 	return err instanceof Error ? err.message : String(err);
 }
 
@@ -72,8 +83,9 @@ async function main(argv: string[]): Promise<number> {
 		allowPositionals: true,
 		options: {
 			origin: { type: 'string' },
+			route: { type: 'string', default: 'web' },
 			mode: { type: 'string', default: 'desktop' },
-			session: { type: 'string', default: './wechat-session.json' },
+			session: { type: 'string' },
 			'qr-png': { type: 'string' },
 			'no-push': { type: 'boolean', default: false },
 			history: { type: 'boolean', default: false },
@@ -88,12 +100,39 @@ async function main(argv: string[]): Promise<number> {
 		(values.help ? console.log : console.error)(USAGE);
 		return values.help ? EXIT.ok : EXIT.usage;
 	}
+	if (values.route !== 'web' && values.route !== 'ilink') {
+		console.error('--route must be web or ilink');
+		return EXIT.usage;
+	}
+	if (values.route === 'ilink') {
+		const controller = new AbortController();
+		const onSignal = () => controller.abort();
+		process.once('SIGINT', onSignal);
+		process.once('SIGTERM', onSignal);
+		try {
+			return await runIlink({
+				command,
+				stateFile: values.session ?? './wechat-ilink-session.json',
+				origin: values.origin,
+				qrPng: values['qr-png'],
+				to: values.to,
+				text: values.text,
+				file: values.file,
+				signal: controller.signal,
+				logger: stderrLogger,
+			});
+		} catch (err) {
+			if (controller.signal.aborted) return EXIT.ok;
+			console.error(`error: ${oneLine(err)}`);
+			return exitCodeFor(err);
+		}
+	}
 	if (values.mode !== 'desktop' && values.mode !== 'web') {
 		console.error('--mode must be desktop or web');
 		return EXIT.usage;
 	}
 	const mode = values.mode as LoginMode;
-	const sessionFile = values.session as string;
+	const sessionFile = values.session ?? './wechat-session.json';
 	const client = new WeChatClient({ transport: new FetchTransport(), clock: nodeClock, logger: stderrLogger, originOverride: values.origin, mode });
 	const controller = new AbortController();
 	const onSignal = () => controller.abort();

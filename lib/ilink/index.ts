@@ -9,7 +9,7 @@ export type { IlinkLoginEvent, IlinkLoginOptions, IlinkLoginOutcome } from './lo
 export { IlinkSession, CURSOR_FORMAT, SESSION_FORMAT } from './session';
 export type { IlinkSessionData } from './session';
 export type { IlinkMediaKind, IlinkMediaReference, IlinkMessage, IlinkMessageType, IlinkQuote, WeixinMessage } from './messages';
-export { normalizeMessage } from './messages';
+export { normalizeMessage, publicMessage } from './messages';
 export type { SentMessage } from './send';
 export type { SendKind } from './media';
 export { sendKindFor } from './media';

@@ -222,3 +222,16 @@ export function normalizeMessage(raw: WeixinMessage): IlinkMessage {
 	if (media?.kind === 'file' && media.fileName) message.details.fileName = media.fileName;
 	return message;
 }
+
+/**
+ * The message as output may show it (command line, n8n items): without the
+ * conversation's context_token, which authorizes replies and stays with the
+ * session (the send budget keeps it), neither on the message nor in `raw`.
+ */
+export function publicMessage(message: IlinkMessage): Omit<IlinkMessage, 'contextToken'> {
+	const rest: Partial<IlinkMessage> = { ...message };
+	delete rest.contextToken;
+	const raw: Partial<WeixinMessage> = { ...message.raw };
+	delete raw.context_token;
+	return { ...(rest as Omit<IlinkMessage, 'contextToken'>), raw: raw as WeixinMessage };
+}

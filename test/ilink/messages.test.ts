@@ -1,4 +1,4 @@
-import { normalizeMessage } from '../../lib/ilink';
+import { normalizeMessage, publicMessage } from '../../lib/ilink';
 import type { WeixinMessage } from '../../lib/ilink';
 import { BOT, CTX, OWNER } from './helpers';
 
@@ -95,5 +95,18 @@ describe('WeixinMessage → route-neutral message (ilink-protocol.md §4)', () =
 		const junk = normalizeMessage(base([null, 5, { type: 11 }, { type: 2, image_item: {} }], { message_id: undefined, client_id: 'c1' }));
 		expect(junk).toMatchObject({ type: 'image', id: 'c1' });
 		expect(junk.media).toBeUndefined();
+	});
+});
+
+describe('publicMessage: what output may show', () => {
+	it('drops the conversation context token from the message and from raw, and keeps everything else', () => {
+		const m = normalizeMessage(base([{ type: 1, text_item: { text: 'hi' } }]));
+		expect(m.contextToken).toBe(CTX);
+		const shown = publicMessage(m);
+		expect(JSON.stringify(shown)).not.toContain(CTX);
+		expect(shown).toMatchObject({ id: m.id, text: 'hi', route: 'ilink' });
+		expect(shown.raw.from_user_id).toBe(m.raw.from_user_id);
+		// The normalized message itself is untouched (the budget still needs the token).
+		expect(m.raw.context_token).toBe(CTX);
 	});
 });

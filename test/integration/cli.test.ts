@@ -1,72 +1,11 @@
-/* eslint-disable @n8n/community-nodes/no-dangerous-functions, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test and sandbox code runs under plain Node, outside n8n */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test and sandbox code runs under plain Node, outside n8n */
 /** The command line as a process: login (QR, then push), listen, send, and its failures. */
-import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Simulator } from '../../sandbox/simulator/api';
 import { startSim } from '../helpers/sim-client';
-import { recordText } from '../helpers/secret-scan';
-
-const ROOT = path.resolve(__dirname, '../..');
-
-interface Run {
-	lines: string[];
-	stderr: string;
-	done: Promise<number>;
-	kill(signal?: NodeJS.Signals): void;
-	waitFor(pred: (line: string) => boolean, timeoutMs?: number): Promise<string>;
-}
-
-function cli(args: string[]): Run {
-	const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'lib/cli/main.ts', ...args], {
-		cwd: ROOT,
-		env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true' },
-	});
-	const lines: string[] = [];
-	const waiters: Array<() => void> = [];
-	let buf = '';
-	let stderr = '';
-	child.stdout.on('data', (d: Buffer) => {
-		buf += d.toString('utf8');
-		let i;
-		while ((i = buf.indexOf('\n')) >= 0) {
-			lines.push(buf.slice(0, i));
-			buf = buf.slice(i + 1);
-		}
-		waiters.forEach((w) => w());
-	});
-	child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
-	// Diagnostics (stderr) join the suite-wide leak scan; stdout is the command's data (messages, a session file path).
-	const done = new Promise<number>((resolve) =>
-		child.on('close', (code) => {
-			recordText(stderr);
-			resolve(code ?? -1);
-		}),
-	);
-	return {
-		lines,
-		get stderr() {
-			return stderr;
-		},
-		done,
-		kill: (signal = 'SIGINT') => child.kill(signal),
-		waitFor(pred, timeoutMs = 30000) {
-			return new Promise((resolve, reject) => {
-				const timer = setTimeout(() => reject(new Error(`timeout; stdout=${lines.join('|')} stderr=${stderr}`)), timeoutMs);
-				const check = () => {
-					const hit = lines.find(pred);
-					if (hit) {
-						clearTimeout(timer);
-						resolve(hit);
-					}
-				};
-				waiters.push(check);
-				check();
-			});
-		},
-	};
-}
+import { cli } from '../helpers/cli-process';
 
 describe('command line', () => {
 	let sim: Simulator;
