@@ -15,6 +15,7 @@ import path from 'node:path';
 import { burst } from './scenarios/burst';
 import { contacts } from './scenarios/contacts';
 import { hostileText } from './scenarios/hostile-text';
+import { ilink } from './scenarios/ilink';
 import { latency } from './scenarios/latency';
 import { link } from './scenarios/link';
 import { media, uploadBuffered, uploadStreamed } from './scenarios/media';
@@ -27,7 +28,7 @@ import { formatGoals, formatTable } from './table';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const num = (name: string, full: number, quick: number) => Number(process.env[name] ?? (QUICK ? quick : full));
-const only = new Set((process.env.BENCH_ONLY ?? '1,2,3,4,5,6,7,8,9').split(',').map((s) => s.trim()));
+const only = new Set((process.env.BENCH_ONLY ?? '1,2,3,4,5,6,7,8,9,10').split(',').map((s) => s.trim()));
 
 async function main(): Promise<void> {
 	const started = Date.now();
@@ -55,6 +56,7 @@ async function main(): Promise<void> {
 			['6', 'memory', () => memory(num('BENCH_MEMORY_MSGS', 1_000_000, 100_000))],
 			['7', 'hostile-text', () => hostileText(num('BENCH_HOSTILE_KB', 100, 100) * 1000)],
 			['9', 'request-path', () => requestPath(sim, num('BENCH_REQUEST_PATH_N', 2000, 500), num('BENCH_REQUEST_PATH_ROUNDS', 10, 5))],
+			['10', 'ilink', () => ilink(num('BENCH_ILINK_MSGS', 300, 60), num('BENCH_ILINK_BURST', 2000, 500), num('BENCH_ROUNDS', 5, 2))],
 			['8', 'link', () => link(sim, num('BENCH_LINK_MSGS', 90, 20), num('BENCH_LINK_ROUNDS', 3, 2), num('BENCH_LINK_ONE_WAY_MS', 25, 25))],
 		];
 		for (const [id, name, run] of scenarios) {

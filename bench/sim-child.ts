@@ -7,9 +7,8 @@
 import type { InjectSpec, SimulatorOptions } from '../sandbox/simulator/api';
 import { startSimulator } from '../sandbox/simulator';
 import { contactBook } from './fixtures';
+import { runChild, serveOps } from './ipc-child';
 import { startLink, type Link } from './link';
-
-type Call = { id: number; op: string; args: unknown[] };
 
 async function main(): Promise<void> {
 	// A large contact book is built here: it would not fit in the environment.
@@ -67,27 +66,7 @@ async function main(): Promise<void> {
 		memory: () => process.memoryUsage(),
 	};
 
-	process.on('message', (msg: Call) => {
-		Promise.resolve()
-			.then(() => {
-				const fn = ops[msg.op];
-				if (!fn) throw new Error(`unknown op ${msg.op}`);
-				return fn(...(msg.args as never[]));
-			})
-			.then(
-				(result) => process.send?.({ id: msg.id, result }),
-				(err: unknown) => process.send?.({ id: msg.id, error: err instanceof Error ? err.message : String(err) }),
-			);
-	});
-	process.on('disconnect', () => {
-		void Promise.all(links.map((l) => l.close()))
-			.then(() => sim.close())
-			.finally(() => process.exit(0));
-	});
-	process.send?.({ ready: true });
+	serveOps(ops, () => Promise.all(links.map((l) => l.close())).then(() => sim.close()));
 }
 
-main().catch((err: unknown) => {
-	process.stderr.write(`bench simulator failed: ${err instanceof Error ? err.stack : String(err)}\n`);
-	process.exit(1);
-});
+runChild(main);

@@ -18,8 +18,8 @@ export interface SimHandle {
 }
 
 /** `benchContacts`: the simulator account gets bench/fixtures.ts's contact book of that size. */
-export async function startSimProcess(options: SimulatorOptions & { benchContacts?: number }): Promise<SimHandle> {
-	const child: ChildProcess = fork(path.join(__dirname, 'sim-child.ts'), [], {
+export async function startSimProcess(options: SimulatorOptions & { benchContacts?: number }, script = 'sim-child.ts'): Promise<SimHandle> {
+	const child: ChildProcess = fork(path.join(__dirname, script), [], {
 		// BENCH_SIM_PROFILE=1: profile the simulator too (its own .cpuprofile in bench-results/profile-sim).
 		execArgv: ['-r', 'ts-node/register/transpile-only', ...(process.env.BENCH_SIM_PROFILE === '1' ? ['--cpu-prof', '--cpu-prof-dir=bench-results/profile-sim'] : [])],
 		env: { ...process.env, BENCH_SIM_OPTIONS: JSON.stringify(options) },
