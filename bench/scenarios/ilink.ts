@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- benchmark code runs under plain Node, outside n8n */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- benchmark code runs under plain Node, outside n8n */
 /**
  * 10. iLink: the protocol client's receive loop (lib/ilink over FetchTransport)
  * against the raw long-poll floor (getupdates with the same headers and body,

@@ -11,7 +11,8 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 import type { IlinkLoginEvent } from '../ilink';
-import { IlinkClient, publicMessage } from '../ilink';
+import { IlinkClient, IlinkSession, LoginFailedError, mergeBudget, publicMessage, readBudget } from '../ilink';
+import { mimeTypeForExtension } from '../wechat/media-vocabulary';
 import { qrPng, qrTerminal } from '../wechat/qr';
 import { DeliveryJournal, writeLine } from './journal';
 import { FetchTransport, nodeClock } from './node-runtime';
@@ -51,21 +52,50 @@ export async function readState(file: string): Promise<State | null> {
 	return { format: STATE_FORMAT, session: state.session, cursor: typeof state.cursor === 'string' ? state.cursor : undefined, budget: state.budget };
 }
 
-function save(file: string, client: IlinkClient): Promise<void> {
-	const state: State = { format: STATE_FORMAT, session: client.toJSON(), cursor: client.hasSession ? client.cursor() : undefined, budget: client.budget() };
-	return writeSessionFile(file, JSON.stringify(state));
+/**
+ * Writes the state, merging the budget with what is on disk now: a `listen`
+ * and a `send` of the same account run side by side, each noting its part
+ * (the owner's messages; the sends and a -2 block). `cursor: 'keep'` (send)
+ * leaves the listener's cursor and session as they are.
+ */
+async function save(file: string, client: IlinkClient, cursor: 'ours' | 'keep'): Promise<void> {
+	const onDisk = await readState(file).catch(() => null);
+	const sameBot = onDisk ? sessionBot(onDisk.session) === client.botId : false;
+	const budget = sameBot && onDisk ? mergeBudget(readBudget(onDisk.budget), client.budget()) : client.budget();
+	const mine = cursor === 'ours' || !onDisk || !sameBot;
+	const state: State = {
+		format: STATE_FORMAT,
+		session: mine ? client.toJSON() : onDisk.session,
+		cursor: mine ? (client.hasSession ? client.cursor() : undefined) : onDisk.cursor,
+		budget,
+	};
+	await writeSessionFile(file, JSON.stringify(state));
+}
+
+function sessionBot(json: string): string | undefined {
+	try {
+		return IlinkSession.fromJSON(json).botId;
+	} catch {
+		return undefined;
+	}
 }
 
 /** The pair code: WeChat shows a number on the phone and the login waits for it here (stdin). */
 function askCode(signal?: AbortSignal): Promise<string> {
 	const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
 	return new Promise((resolve, reject) => {
+		let answered = false;
 		const onAbort = () => {
 			rl.close();
 			reject(new Error('Login cancelled.'));
 		};
+		// stdin ended before a number came: fail the login rather than wait for ever.
+		rl.once('close', () => {
+			if (!answered) reject(new LoginFailedError('no number was entered (stdin closed)', 'Run login in a terminal and type the number WeChat shows on the phone.'));
+		});
 		signal?.addEventListener('abort', onAbort, { once: true });
 		rl.question('WeChat shows a number on the phone: type it here and press Enter: ', (answer) => {
+			answered = true;
 			signal?.removeEventListener('abort', onAbort);
 			rl.close();
 			resolve(answer.trim());
@@ -98,7 +128,7 @@ export async function runIlink(cmd: IlinkCommand): Promise<number> {
 	if (cmd.command === 'login') {
 		if (stored) client.restore(stored.session, { cursor: stored.cursor, budget: stored.budget });
 		await client.login({ signal: cmd.signal, verifyCode: ({ signal }) => askCode(signal), onEvent: (e) => showLoginEvent(e, cmd.qrPng) });
-		await save(cmd.stateFile, client);
+		await save(cmd.stateFile, client, 'ours');
 		console.error(`Bound: bot ${client.botId ?? '?'} for owner ${client.ownerId ?? '?'}; state written to ${cmd.stateFile}.`);
 		console.log(JSON.stringify({ loggedIn: true, route: 'ilink', botId: client.botId, ownerId: client.ownerId }));
 		return 0;
@@ -112,13 +142,15 @@ export async function runIlink(cmd: IlinkCommand): Promise<number> {
 	if (cmd.command === 'listen') {
 		const journal = await DeliveryJournal.open(`${cmd.stateFile}.journal`);
 		const out = (line: string) => writeLine(process.stdout, line);
+		// Held lines go out now; their messages must not come again with an older cursor.
+		client.markDelivered(journal.pendingIds());
 		await journal.drain(out);
 		console.error(`Listening as bot ${client.botId ?? '?'} (Ctrl-C to stop).`);
 		for await (const ev of client.receive({ signal: cmd.signal })) {
 			if (ev.type === 'batch') {
 				// iLink hands a message out once: keep the batch before anything else, then move the cursor, then write.
 				await journal.hold(ev.messages.map((m) => JSON.stringify(publicMessage(m))));
-				await save(cmd.stateFile, client);
+				await save(cmd.stateFile, client, 'ours');
 				await journal.drain(out);
 			} else if (ev.type === 'retrying') {
 				console.error(`Connection trouble (${ev.error.message}); retry ${ev.attempt} in ${Math.round(ev.delayMs / 1000)} s.`);
@@ -140,7 +172,8 @@ export async function runIlink(cmd: IlinkCommand): Promise<number> {
 		try {
 			if (cmd.file) {
 				const data = await fs.readFile(cmd.file);
-				const sent = await client.sendMedia(to, { data, fileName: path.basename(cmd.file) }, { signal: cmd.signal });
+				const fileName = path.basename(cmd.file);
+				const sent = await client.sendMedia(to, { data, fileName, mimeType: mimeTypeForExtension(fileName) }, { signal: cmd.signal });
 				console.log(JSON.stringify({ sent: true, kind: sent.kind, size: sent.size, ...budgetOf(client, to) }));
 			} else {
 				const sent = await client.sendText(to, cmd.text ?? '', { signal: cmd.signal });
@@ -148,7 +181,7 @@ export async function runIlink(cmd: IlinkCommand): Promise<number> {
 			}
 		} finally {
 			// What the send used of the budget (or a -2 block) must outlive this process.
-			await save(cmd.stateFile, client);
+			await save(cmd.stateFile, client, 'keep');
 		}
 		return 0;
 	}

@@ -37,8 +37,30 @@ export class DeliveryJournal {
 		} catch (err) {
 			if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
 		}
-		journal.held = replay(text);
+		const read = readRecords(text);
+		journal.held = read.held;
+		// A torn or foreign tail (a kill during an append) is cut off now, so the next batch is not appended to it.
+		if (text && (!text.endsWith('\n') || !read.complete)) await journal.rewrite();
 		return journal;
+	}
+
+	/** The `id` of each held line that is a JSON object with one (the messages' ids). */
+	pendingIds(): string[] {
+		const ids: string[] = [];
+		for (const line of this.held) {
+			try {
+				const id = (JSON.parse(line) as { id?: unknown } | null)?.id;
+				if (typeof id === 'string' || typeof id === 'number') ids.push(String(id));
+			} catch {
+				// Not JSON: nothing to remember.
+			}
+		}
+		return ids;
+	}
+
+	/** The file holds exactly the held lines (or nothing). */
+	private async rewrite(): Promise<void> {
+		await fs.writeFile(this.file, this.held.length ? `${JSON.stringify({ add: this.held })}\n` : '', { mode: 0o600 });
 	}
 
 	/** The lines received and not yet written out, oldest first. */
@@ -92,6 +114,11 @@ export class DeliveryJournal {
 
 /** The held lines a journal's text describes; a torn or foreign record ends the reading there. */
 export function replay(text: string): string[] {
+	return readRecords(text).held;
+}
+
+/** What `text` holds, and whether every record of it was read (nothing torn or foreign skipped). */
+function readRecords(text: string): { held: string[]; complete: boolean } {
 	const added: string[] = [];
 	let out = 0;
 	for (const line of text.split('\n')) {
@@ -100,15 +127,15 @@ export function replay(text: string): string[] {
 		try {
 			record = JSON.parse(line);
 		} catch {
-			break;
+			return { held: added.slice(Math.min(out, added.length)), complete: false };
 		}
 		const add = (record as { add?: unknown } | null)?.add;
 		const n = (record as { out?: unknown } | null)?.out;
 		if (Array.isArray(add) && add.every((l) => typeof l === 'string')) added.push(...(add as string[]));
 		else if (typeof n === 'number' && Number.isInteger(n) && n > 0) out += n;
-		else break;
+		else return { held: added.slice(Math.min(out, added.length)), complete: false };
 	}
-	return added.slice(Math.min(out, added.length));
+	return { held: added.slice(Math.min(out, added.length)), complete: true };
 }
 
 /** process.stdout.write as a promise that settles when the stream took the line. */

@@ -171,6 +171,8 @@ async function main(argv: string[]): Promise<number> {
 			// What a previous run received but could not write out comes first.
 			const journal = await DeliveryJournal.open(`${sessionFile}.journal`);
 			const out = (line: string) => writeLine(process.stdout, line);
+			// Held lines go out now; their messages must not come again with an older SyncKey.
+			client.markDelivered(journal.pendingIds());
 			await journal.drain(out);
 			console.error(`Listening as ${client.user?.NickName ?? '?'} (Ctrl-C to stop).`);
 			for await (const ev of client.receive({ signal: controller.signal, includeHistory: values.history })) {

@@ -107,6 +107,31 @@ export function recordInbound(state: BudgetState, chat: string, at: number, cont
 	return out;
 }
 
+/**
+ * Two copies of one account's budget written by different processes (a listener
+ * noting the owner's messages, a sender counting its sends) as one: per chat the
+ * copy with the newer owner message wins (a new message opens a new window);
+ * for the same message the higher send count; the later block.
+ */
+export function mergeBudget(a: BudgetState, b: BudgetState): BudgetState {
+	const chats: Record<string, ChatBudget> = {};
+	for (const id of new Set([...Object.keys(a.chats), ...Object.keys(b.chats)])) {
+		if (id === '__proto__') continue;
+		const x = a.chats[id];
+		const y = b.chats[id];
+		if (!x || !y) {
+			chats[id] = { ...(x ?? y) } as ChatBudget;
+			continue;
+		}
+		const tx = x.lastInboundAt ?? -1;
+		const ty = y.lastInboundAt ?? -1;
+		if (tx !== ty) chats[id] = { ...(tx > ty ? x : y) };
+		else chats[id] = { contextToken: x.contextToken ?? y.contextToken, lastInboundAt: x.lastInboundAt, sendsSince: Math.max(x.sendsSince, y.sendsSince) };
+	}
+	const blocked = Math.max(a.blockedUntil ?? 0, b.blockedUntil ?? 0);
+	return { version: 1, chats, ...(blocked ? { blockedUntil: blocked } : {}) };
+}
+
 export function recordSend(state: BudgetState, chat: string, count = 1): BudgetState {
 	if (chat === '__proto__') return state;
 	const prev = state.chats[chat] ?? { sendsSince: 0 };

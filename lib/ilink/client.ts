@@ -129,6 +129,8 @@ export class IlinkClient {
 	}
 
 	private adopt(session: IlinkSession): void {
+		// A newly bound bot has new conversations: the old context tokens and counts mean nothing to it.
+		if (this.session && this.session.botId !== session.botId) this.budgetState = emptyBudget();
 		this.session = session;
 		this.stale = false;
 		this.tickets.clear();
@@ -148,6 +150,12 @@ export class IlinkClient {
 	/** The token-free receive position. */
 	cursor(): string {
 		return this.live().cursor();
+	}
+
+	/** Messages already delivered elsewhere (e.g. written out from a journal): a re-delivery of them is dropped. */
+	markDelivered(ids: readonly string[]): void {
+		const session = this.live();
+		for (const id of ids) session.markSeen(id);
 	}
 
 	/** The send budget as plain data, to persist and hand back to restore(). */

@@ -15,7 +15,7 @@ export type { SendKind } from './media';
 export { sendKindFor } from './media';
 export type { UpdatesOptions } from './updates';
 export type { BudgetConfig, BudgetState, ChatBudget, ChatStatus, SendVerdict } from './budget';
-export { budgetConfig, chatStatus, checkSend, DEFAULT_BUDGET, emptyBudget, readBudget, recordInbound, recordSend, recordThrottle } from './budget';
+export { budgetConfig, chatStatus, checkSend, DEFAULT_BUDGET, emptyBudget, mergeBudget, readBudget, recordInbound, recordSend, recordThrottle } from './budget';
 export { DEFAULT_BASE_URL, DEFAULT_CDN_BASE_URL, parseOriginOverride } from './hosts';
 export { CHANNEL_VERSION, ILINK_APP_ID } from './headers';
 export {

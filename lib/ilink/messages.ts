@@ -233,5 +233,18 @@ export function publicMessage(message: IlinkMessage): Omit<IlinkMessage, 'contex
 	delete rest.contextToken;
 	const raw: Partial<WeixinMessage> = { ...message.raw };
 	delete raw.context_token;
+	// The media keys are on `media` (what a download needs); raw need not carry them a second time.
+	if (Array.isArray(raw.item_list)) raw.item_list = raw.item_list.map(withoutKeys) as WeixinMessage['item_list'];
 	return { ...(rest as Omit<IlinkMessage, 'contextToken'>), raw: raw as WeixinMessage };
+}
+
+const KEY_FIELDS = new Set(['aes_key', 'aeskey', 'encrypt_query_param']);
+
+/** A copy of a raw item without AES keys or CDN parameters, at any depth. */
+function withoutKeys(value: unknown): unknown {
+	if (Array.isArray(value)) return value.map(withoutKeys);
+	if (!value || typeof value !== 'object') return value;
+	const out: Record<string, unknown> = {};
+	for (const [k, v] of Object.entries(value)) if (!KEY_FIELDS.has(k)) out[k] = withoutKeys(v);
+	return out;
 }

@@ -13,6 +13,13 @@ import type { WeixinMessage } from './messages';
 import type { IlinkSession } from './session';
 
 export const DEFAULT_LONG_POLL_MS = 35000;
+/**
+ * Our timeout waits this much longer than the hold the server announced: iLink
+ * consumes messages when it answers, so a client that gives up at the very
+ * moment the server answers would drop that batch (the official client uses the
+ * hint as is).
+ */
+export const LONG_POLL_MARGIN_MS = 5000;
 export const RETRY_DELAY_MS = 2000;
 export const BACKOFF_DELAY_MS = 30000;
 export const MAX_CONSECUTIVE_FAILURES = 3;
@@ -77,7 +84,7 @@ export async function* updateLoop(http: IlinkHttp, session: IlinkSession, opts: 
 		const started = clock.now();
 		let answer: UpdatesAnswer;
 		try {
-			answer = await getUpdates(http, session, timeoutMs, signal);
+			answer = await getUpdates(http, session, timeoutMs + LONG_POLL_MARGIN_MS, signal);
 		} catch (err) {
 			if (isAbort(err, signal)) return;
 			if (err instanceof SessionStaleError) {

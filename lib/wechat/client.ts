@@ -461,6 +461,12 @@ export class WeChatClient {
 		return this.requireSession().toJSON();
 	}
 
+	/** Messages already delivered elsewhere (e.g. written out from a journal): a re-delivery of them is dropped. */
+	markDelivered(ids: readonly string[]): void {
+		const session = this.requireSession();
+		for (const id of ids) session.markSeen(id);
+	}
+
 	/** The receive position alone (no tokens): what a checkpoint saves after a batch was delivered. */
 	cursor(): string {
 		return cursorOf(this.requireSession());

@@ -74,7 +74,9 @@ const GET: Record<string, Action> = {
 
 export function control(state: SimState, ex: Exchange): void {
 	const name = ex.path.slice('/__sim/'.length).replace(/\/+$/, '');
-	const action = (ex.req.method === 'POST' ? POST : ex.req.method === 'GET' ? GET : {})[name];
+	const table: Record<string, unknown> = ex.req.method === 'POST' ? POST : ex.req.method === 'GET' ? GET : {};
+	// Own names only: `constructor` and its kin are not controls.
+	const action = Object.prototype.hasOwnProperty.call(table, name) ? (table[name] as (typeof POST)[string]) : undefined;
 	if (!action) return void ex.send(404, { 'Content-Type': 'application/json' }, JSON.stringify({ error: `no control ${ex.req.method ?? ''} /__sim/${name}` }));
 	const body = ex.jsonBody();
 	try {

@@ -13,6 +13,8 @@ export interface Run {
 	kill(signal?: NodeJS.Signals): void;
 	/** Types a line on the command's stdin. */
 	type(line: string): void;
+	/** Closes the command's stdin (end of input). */
+	endInput(): void;
 	waitFor(pred: (line: string) => boolean, timeoutMs?: number): Promise<string>;
 }
 
@@ -50,6 +52,7 @@ export function cli(args: string[]): Run {
 		done,
 		kill: (signal = 'SIGINT') => child.kill(signal),
 		type: (line: string) => child.stdin.write(`${line}\n`),
+		endInput: () => child.stdin.end(),
 		waitFor(pred, timeoutMs = 30000) {
 			return new Promise((resolve, reject) => {
 				const timer = setTimeout(() => reject(new Error(`timeout; stdout=${lines.join('|')} stderr=${stderr}`)), timeoutMs);

@@ -1,4 +1,4 @@
-import { budgetConfig, chatStatus, checkSend, DEFAULT_BUDGET, emptyBudget, readBudget, recordInbound, recordSend, recordThrottle } from '../../lib/ilink';
+import { budgetConfig, chatStatus, checkSend, DEFAULT_BUDGET, emptyBudget, mergeBudget, readBudget, recordInbound, recordSend, recordThrottle } from '../../lib/ilink';
 
 const H = 3600_000;
 const T0 = 1_700_000_000_000;
@@ -66,5 +66,29 @@ describe('send budget (ilink-protocol.md §10)', () => {
 		let many = emptyBudget();
 		for (let i = 0; i < 5; i++) many = recordInbound(many, `u${i}`, T0 + i, 'c', { maxChats: 3 });
 		expect(Object.keys(many.chats)).toEqual(['u2', 'u3', 'u4']);
+	});
+});
+
+describe('mergeBudget: a listener and a sender of one account, written side by side', () => {
+	const base = recordInbound(emptyBudget(), 'owner', T0, 'ctx-1');
+	it('the same owner message: the higher send count wins, whichever copy has it', () => {
+		const sender = recordSend(recordSend(base, 'owner'), 'owner');
+		expect(mergeBudget(base, sender).chats.owner.sendsSince).toBe(2);
+		expect(mergeBudget(sender, base).chats.owner.sendsSince).toBe(2);
+	});
+	it('a newer owner message (a new window) wins over an older count; the later block stays', () => {
+		const sender = recordThrottle(recordSend(base, 'owner', 10), T0 + 30 * 60_000);
+		const listener = recordInbound(base, 'owner', T0 + H, 'ctx-2');
+		const merged = mergeBudget(sender, listener);
+		expect(merged.chats.owner).toEqual({ contextToken: 'ctx-2', lastInboundAt: T0 + H, sendsSince: 0 });
+		expect(merged.blockedUntil).toBe(T0 + 30 * 60_000);
+		expect(mergeBudget(listener, sender)).toEqual(merged);
+	});
+	it('chats only one side knows are kept; a hostile key is not', () => {
+		const other = recordInbound(emptyBudget(), 'someone', T0, 'ctx-9');
+		const hostile = readBudget(JSON.parse('{"version":1,"chats":{"__proto__":{"sendsSince":1}}}'));
+		const merged = mergeBudget(mergeBudget(base, other), hostile);
+		expect(Object.keys(merged.chats).sort()).toEqual(['owner', 'someone']);
+		expect(({} as { sendsSince?: number }).sendsSince).toBeUndefined();
 	});
 });

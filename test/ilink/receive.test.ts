@@ -1,3 +1,4 @@
+import { LONG_POLL_MARGIN_MS } from '../../lib/ilink/updates';
 import type { IlinkReceiveEvent } from '../../lib/ilink';
 import { SessionStaleError } from '../../lib/ilink';
 import type { Canned } from '../unit/fake-transport';
@@ -21,13 +22,13 @@ function restored() {
 }
 
 describe('getupdates loop (ilink-protocol.md §3, §9)', () => {
-	test('the cursor goes back as get_updates_buf; an empty one keeps the old; the server hint is the next timeout', async () => {
+	test('the cursor goes back as get_updates_buf; an empty one keeps the old; the server hint (plus a margin, so we never give up as it answers) is the next timeout', async () => {
 		const { transport, client } = restored();
 		transport.on('getupdates', updates([textMessage('7301234567890123456', 'a')], 'c1', ',"longpolling_timeout_ms":20000'), updates([], ''), updates([textMessage('7301234567890123457', 'b')], 'c2'));
 		const events = await take(client.receive(), 2);
 		const sent = transport.to('getupdates');
 		expect(sent.map((r) => bodyOf(r.body).get_updates_buf)).toEqual(['', 'c1', 'c1']);
-		expect(sent.map((r) => r.timeoutMs)).toEqual([35000, 20000, 20000]);
+		expect(sent.map((r) => r.timeoutMs)).toEqual([35000 + LONG_POLL_MARGIN_MS, 20000 + LONG_POLL_MARGIN_MS, 20000 + LONG_POLL_MARGIN_MS]);
 		expect(events.map((e) => e.type === 'batch' && e.messages.map((m) => m.id))).toEqual([['7301234567890123456'], ['7301234567890123457']]);
 		const last = events[1];
 		expect(last.type === 'batch' && JSON.parse(last.cursor)).toEqual({ format: 'ilink-cursor', version: 1, updatesBuf: 'c2', seen: ['7301234567890123456', '7301234567890123457'] });

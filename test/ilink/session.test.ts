@@ -1,5 +1,5 @@
-import { IlinkSession, NotLoggedInError } from '../../lib/ilink';
-import { session, setup, TOKEN } from './helpers';
+import { emptyBudget, IlinkSession, NotLoggedInError, recordInbound } from '../../lib/ilink';
+import { BASE, CTX, OWNER, session, setup, TOKEN } from './helpers';
 
 describe('session and cursor', () => {
 	test('the session JSON is versioned and holds the token; the cursor is separate and token-free', () => {
@@ -37,6 +37,17 @@ describe('session and cursor', () => {
 		expect(() => setup().client.restore(json)).toThrow(/WeChat host/);
 		expect(setup({ originOverride: 'http://127.0.0.1:9' }).client.restore(json).baseUrl).toBe('http://127.0.0.1:9');
 		expect(() => setup({ originOverride: 'http://example.com' })).toThrow(/origin override/);
+	});
+
+	test('a session of another bot starts with an empty budget; the same bot keeps its budget', () => {
+		const { client } = setup();
+		const budget = recordInbound(emptyBudget(), OWNER, 1_700_000_000_000, CTX);
+		client.restore(session().toJSON(), { budget });
+		expect(Object.keys(client.budget().chats)).toEqual([OWNER]);
+		client.restore(session().toJSON());
+		expect(Object.keys(client.budget().chats)).toEqual([OWNER]);
+		client.restore(new IlinkSession({ botToken: TOKEN, baseUrl: BASE, botId: 'ffffffffffff@im.bot', ownerId: OWNER, loggedInAt: 0 }).toJSON());
+		expect(client.budget().chats).toEqual({});
 	});
 
 	test('without a session: toJSON and sends say NOT_LOGGED_IN', async () => {

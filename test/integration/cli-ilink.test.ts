@@ -82,13 +82,12 @@ describe('command line, iLink route', () => {
 		}
 	});
 
-	it('send: to the owner by default, with the budget left in the answer; over the budget: exit 6 and a clear message, nothing sent', async () => {
+	it('send while listen runs: to the owner by default, the budget left in the answer; the 11th send: exit 6, nothing sent, though listen saves meanwhile', async () => {
+		const listen = cli(['listen', ...base()]);
+		await waitUntil(() => listen.stderr.includes('Listening'), 'listening');
 		sim.ownerSends('ask me');
 		// The owner's message reaches the budget through listen.
-		const listen = cli(['listen', ...base()]);
 		await listen.waitFor((l) => l.includes('"ask me"'));
-		listen.kill('SIGINT');
-		await listen.done;
 		const before = sim.sent.length;
 		const ok = cli(['send', ...base(), '--text', 'hello owner']);
 		expect(await ok.done).toBe(0);
@@ -97,11 +96,31 @@ describe('command line, iLink route', () => {
 		expect(answer.sendsLeft).toBe(9);
 		expect(Date.parse(answer.windowExpiresAt)).toBeGreaterThan(Date.now());
 		expect(sim.sent.slice(before).map((s) => s.text)).toEqual(['hello owner']);
-		for (let i = 0; i < 9; i++) expect(await cli(['send', ...base(), '--text', `n${i}`]).done).toBe(0);
+		const png = path.join(dir, 'photo.png');
+		await fs.writeFile(png, Buffer.concat([Buffer.from('\x89PNG\r\n\x1a\n', 'latin1'), Buffer.alloc(64, 1)]));
+		expect(await cli(['send', ...base(), '--file', png]).done).toBe(0);
+		expect(sim.sent[sim.sent.length - 1].itemType).toBe(2); // an image, by its extension
+		for (let i = 0; i < 8; i++) expect(await cli(['send', ...base(), '--text', `n${i}`]).done).toBe(0);
+		// listen keeps polling (and saving its cursor) all along; the count must survive its saves.
+		const polls = sim.requests.filter((r) => r.endpoint === 'getupdates').length;
+		await waitUntil(() => sim.requests.filter((r) => r.endpoint === 'getupdates').length >= polls + 2, 'two more polls of listen');
 		const over = cli(['send', ...base(), '--text', 'one too many']);
 		expect(await over.done).toBe(6);
 		expect(over.stderr).toMatch(/owner/i);
 		expect(sim.sent.map((s) => s.text)).not.toContain('one too many');
+		listen.kill('SIGINT');
+		expect(await listen.done).toBe(0);
+	});
+
+	it('login with stdin closed at the number prompt: exit 2 and a clear message, not a silent success', async () => {
+		const run = cli(['login', ...base().slice(0, 4), '--session', path.join(dir, 'other.json')]);
+		const qr = await sim.waitForQr(20000);
+		sim.scan(qr.qrcode);
+		sim.requireVerifyCode(undefined, qr.qrcode);
+		await waitUntil(() => run.stderr.includes('type it here'), 'the pair code prompt');
+		run.endInput();
+		expect(await run.done).toBe(2);
+		expect(run.stderr).toMatch(/no number was entered/);
 	});
 
 	it('a stale session (bound elsewhere): listen ends with exit 3 and starts no login', async () => {

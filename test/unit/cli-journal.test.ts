@@ -58,6 +58,17 @@ describe('DeliveryJournal', () => {
 		expect((await DeliveryJournal.open(file)).pending()).toEqual([]);
 	});
 
+	it('a torn last record (a kill during an append) is cut off on open, so the next batch is read back whole; pendingIds names the held messages', async () => {
+		const file = path.join(dir, 'j');
+		await fs.writeFile(file, '{"add":["{\\"id\\":\\"1\\"}"]}\n{"add":["{\\"id\\":', { mode: 0o600 });
+		const journal = await DeliveryJournal.open(file);
+		expect(journal.pending()).toEqual(['{"id":"1"}']);
+		await journal.hold(['{"id":"2"}', 'not json']);
+		const again = await DeliveryJournal.open(file);
+		expect(again.pending()).toEqual(['{"id":"1"}', '{"id":"2"}', 'not json']);
+		expect(again.pendingIds()).toEqual(['1', '2']);
+	});
+
 	it('replay: out records count across batches; a torn last record or a foreign line ends the reading', () => {
 		const text = ['{"add":["a","b"]}', '{"out":1}', '{"add":["c"]}', '{"out":1}', ''].join('\n');
 		expect(replay(text)).toEqual(['c']);
