@@ -17,6 +17,7 @@ import { accountKey, claimSyncLoop, openClient, registerLiveClient, releaseSyncL
 import { Delivery } from './delivery';
 import type { TriggerSettings } from './filters';
 import { readSettings } from './filters';
+import { markRefused, refusedBefore } from './refusal';
 import type { Connected } from './login-phase';
 import { LoginPhase } from './login-phase';
 import { accountOf, accountOfJson, kickedAfterLoginItem, loggedOutItem } from './login-events';
@@ -121,6 +122,7 @@ export class TriggerRun {
 
 	private async run(): Promise<void> {
 		try {
+			if (refusedBefore(this.ctx, this.scope.manual, this.start.session)) return;
 			if (!(await this.claimLoop())) return;
 			let connected = await this.login.connect(this.start.session, this.start.cursor);
 			while (connected && !this.scope.closing) {
@@ -130,9 +132,11 @@ export class TriggerRun {
 				this.unregister();
 				const now = n8nClock.now();
 				if (kickedRightAfterLogin(loggedOut, this.freshLoginAt, now)) {
-					// The 2025 pattern: a refusal. Never push-login or show QR codes again by ourselves.
+					// The 2025 pattern: a refusal. Never push-login or show QR codes again by ourselves,
+					// not even after n8n restarts: the mark goes to static data with the event's emit.
 					const item = kickedAfterLoginItem(loggedOut, Math.round((now - (this.freshLoginAt ?? now)) / 1000), accountOf(this.client.user));
 					this.ctx.logger.error(`WeChat Web Trigger: ${String(item.json.message)} ${REFUSAL_KICK_HINT}`);
+					if (!this.scope.manual) markRefused(this.ctx, this.account, now);
 					this.scope.emitEvent(item);
 					break;
 				}

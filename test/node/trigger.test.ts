@@ -212,7 +212,8 @@ describe('running', () => {
 
 	it('a 1102 seconds after a fresh login is a refusal (the 2025 pattern): loginRefused, then no push login and no QR of its own', async () => {
 		sim = await startNodeSim();
-		run = await runTrigger({}, { credential: makeCredential(credentialData(sim)) });
+		const credential = makeCredential(credentialData(sim));
+		run = await runTrigger({}, { credential });
 		const [qr] = await run.waitForItems(1, 1);
 		sim.scan(String(qr.json.uuid));
 		sim.confirm(String(qr.json.uuid));
@@ -231,6 +232,23 @@ describe('running', () => {
 		expect(logins()).toBe(before);
 		expect(events(run.items(1)).filter((e) => e === 'qr' || e === 'pushSent' || e === 'loggedOut')).toEqual(['qr']);
 		expect(sim.inFlight()).toEqual([]);
+
+		// n8n restarts (activation "init"): the refusal saved with the event keeps the trigger idle.
+		const saved = run.savedStaticData();
+		const stored = { ...credential, data: run.credentials.stored(credential.id) };
+		expect(JSON.stringify(saved)).not.toContain(sim.session()?.sid ?? 'no-sid');
+		await run.closeFunction();
+		sim.resetLogs();
+		run = await runTrigger({}, { credential: stored, staticData: saved, activation: 'init' });
+		await sleep(1500);
+		expect(sim.requests.filter((r) => ['jslogin', 'webwxpushloginurl', 'webwxinit', 'synccheck'].includes(r.endpoint))).toEqual([]);
+		expect(run.items(1)).toEqual([]);
+		expect(run.logger.messages('error').some((m) => m.includes('stays idle and does not log in by itself'))).toBe(true);
+		await run.closeFunction();
+
+		// The user activates the workflow again: one more try (push login, the account is known).
+		run = await runTrigger({}, { credential: stored, staticData: saved, activation: 'activate' });
+		await waitFor(() => events(run!.items(1)).includes('pushSent'), 8000, 'pushSent');
 	});
 
 	it('an SKey refresh is written to the credential', async () => {
