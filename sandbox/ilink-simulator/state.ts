@@ -9,7 +9,7 @@ import type { Exchange } from './exchange';
 import type { IlinkSimulatorOptions, QrStatus, RecordedRequest, SentMessage } from './api';
 import { randomHex } from './crypto';
 import { FaultQueue } from './faults';
-import { Holds } from './holds';
+import { Holds } from '../shared/holds';
 
 export interface Conversation {
 	userId: string;
@@ -95,7 +95,7 @@ export class SimState {
 	readonly uploads = new Map<string, UploadTicket>();
 	readonly requests: RecordedRequest[] = [];
 	readonly sent: SentMessage[] = [];
-	readonly holds = new Holds();
+	readonly holds = new Holds<Exchange>();
 	readonly faults = new FaultQueue();
 	readonly events = new EventEmitter();
 	readonly seenUins: string[] = [];

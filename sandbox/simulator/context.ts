@@ -11,7 +11,7 @@ import { Account } from './accounts';
 import { EventLog } from './event-log';
 import type { Exchange } from './exchange';
 import { FaultQueue } from './faults';
-import { Holds } from './holds';
+import { Holds } from '../shared/holds';
 import { MediaStore } from './media';
 import { Injector } from './messages';
 import type { Session } from './sessions';
@@ -91,7 +91,7 @@ export class SimContext {
 	readonly uploads: UploadRecord[] = [];
 	readonly live = new Set<RecordedRequest>();
 	readonly faults = new FaultQueue();
-	readonly holds = new Holds();
+	readonly holds = new Holds<Exchange>();
 	/** Requests stuck in a `hang` fault, dropped on close. */
 	readonly hung = new Set<Exchange>();
 	/** Send times for the 1205 burst rule. */

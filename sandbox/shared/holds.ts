@@ -1,26 +1,31 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-globals -- test and sandbox code runs under plain Node, outside n8n */
 /**
- * Long-poll holds (login poll, synccheck). A held request re-evaluates itself on
- * every state change (`notify`), answers its fallback when the hold time runs out
- * or the simulator closes, and disappears silently when the client disconnects.
+ * Long-poll holds for both simulators (Web: login poll, synccheck; iLink:
+ * getupdates, get_qrcode_status). A held request re-evaluates itself on every
+ * state change (`notify`), answers its fallback when the hold time runs out or
+ * the simulator closes, and disappears silently when the client disconnects.
  */
 
-import type { Exchange } from './exchange';
+/** What a hold needs of a simulator's request/response pair. */
+export interface HoldableExchange {
+	readonly open: boolean;
+	onClose(fn: () => void): void;
+}
 
-interface Held {
+interface Held<Exchange extends HoldableExchange> {
 	ex: Exchange;
 	tryAnswer: () => boolean;
 	fallback: () => void;
 	timer: NodeJS.Timeout;
 }
 
-export class Holds {
-	private readonly held = new Set<Held>();
+export class Holds<Exchange extends HoldableExchange> {
+	private readonly held = new Set<Held<Exchange>>();
 
 	/** Answers now if `tryAnswer` can, else holds up to `ms` and then calls `fallback`. */
 	hold(ex: Exchange, ms: number, tryAnswer: () => boolean, fallback: () => void): void {
 		if (tryAnswer()) return;
-		const h: Held = {
+		const h: Held<Exchange> = {
 			ex,
 			tryAnswer,
 			fallback,
@@ -41,6 +46,11 @@ export class Holds {
 		}
 	}
 
+	/** How many requests are held now. */
+	get size(): number {
+		return this.held.size;
+	}
+
 	/** Ends every hold with its fallback answer (simulator shutdown). */
 	closeAll(): void {
 		for (const h of [...this.held]) {
@@ -49,7 +59,7 @@ export class Holds {
 		}
 	}
 
-	private release(h: Held): void {
+	private release(h: Held<Exchange>): void {
 		clearTimeout(h.timer);
 		this.held.delete(h);
 	}
