@@ -135,7 +135,7 @@ export function mergeBudget(a: BudgetState, b: BudgetState): BudgetState {
 export function recordSend(state: BudgetState, chat: string, count = 1): BudgetState {
 	if (chat === '__proto__') return state;
 	const prev = state.chats[chat] ?? { sendsSince: 0 };
-	return { ...state, chats: { ...state.chats, [chat]: { ...prev, sendsSince: prev.sendsSince + count } } };
+	return { ...state, chats: { ...state.chats, [chat]: { ...prev, sendsSince: Math.max(0, prev.sendsSince + count) } } };
 }
 
 export function recordThrottle(state: BudgetState, until: number): BudgetState {

@@ -24,6 +24,9 @@ import { TypingTickets, sendTyping } from './typing';
 import type { UpdatesOptions } from './updates';
 import { updateLoop } from './updates';
 
+/** How long notifystop may take when receiving ends. */
+const NOTIFY_STOP_TIMEOUT_MS = 2000;
+
 export interface IlinkClientOptions extends IlinkDeps {
 	/** The fixed QR base (default https://ilinkai.weixin.qq.com). */
 	qrBaseUrl?: string;
@@ -176,7 +179,9 @@ export class IlinkClient {
 	private async notify(which: 'notifystart' | 'notifystop', signal?: AbortSignal): Promise<void> {
 		if (this.options.notify === false || !this.session) return;
 		try {
-			await this.http.post(this.session.baseUrl, `ilink/bot/msg/${which}`, {}, { token: this.session.botToken, signal, timeoutMs: LIGHT_TIMEOUT_MS });
+			// notifystop runs as receiving ends (often on Ctrl-C): it may not hold the exit up for long.
+			const timeoutMs = which === 'notifystop' ? NOTIFY_STOP_TIMEOUT_MS : LIGHT_TIMEOUT_MS;
+			await this.http.post(this.session.baseUrl, `ilink/bot/msg/${which}`, {}, { token: this.session.botToken, signal, timeoutMs });
 		} catch (err) {
 			this.http.logger.debug(`iLink ${which} failed (only logged, like the official client)`, { code: (err as { code?: unknown }).code });
 		}
@@ -211,30 +216,48 @@ export class IlinkClient {
 		}
 	}
 
-	/** Reserves `count` sends to `to` in the budget, or throws what stops them. */
+	/**
+	 * Reserves `count` sends to `to` in the budget (so parallel sends cannot both
+	 * take the last one), or throws what stops them. What is not sent in the end
+	 * is given back with `release`.
+	 */
 	private admit(to: string, count: number, opts: SendOptions): string | undefined {
 		this.live();
 		const now = this.http.clock.now();
 		const verdict = checkSend(this.budgetState, to, now, count, this.config);
-		if (verdict.ok) return verdict.contextToken;
+		if (verdict.ok) {
+			this.budgetState = recordSend(this.budgetState, to, count);
+			return verdict.contextToken;
+		}
 		if (verdict.reason === 'throttled') throw new ThrottledError(verdict.until ?? now, '', 'sends for now (an earlier ret -2)');
-		if (opts.ignoreBudget) return this.budgetState.chats[to]?.contextToken;
+		if (opts.ignoreBudget) {
+			this.budgetState = recordSend(this.budgetState, to, count);
+			return this.budgetState.chats[to]?.contextToken;
+		}
 		if (verdict.reason === 'quotaExhausted') throw new QuotaExhaustedError(this.config.sendsPerMessage, count, verdict.sendsLeft, verdict.reopen);
 		if (verdict.reason === 'windowClosed') throw new WindowClosedError(to, `the owner's last message is older than ${Math.round(this.config.windowMs / 3600_000)} h`, verdict.reopen);
 		throw new WindowClosedError(to, 'the owner has not written to the bot in this chat yet', verdict.reopen);
 	}
 
-	private async sendOne(to: string, item: MessageItem, contextToken: string | undefined, signal?: AbortSignal): Promise<SentMessage> {
-		const session = this.live();
+	/** Gives back reserved sends that did not happen. */
+	private release(to: string, count: number): void {
+		if (count > 0) this.budgetState = recordSend(this.budgetState, to, -count);
+	}
+
+	/** A call that may find the session stale (-14) or the route throttled (-2): both are remembered. */
+	private async guarded<T>(call: () => Promise<T>): Promise<T> {
 		try {
-			const sent = await sendItem(this.http, session, to, item, { signal, contextToken, throttleMs: this.config.throttleMs });
-			this.budgetState = recordSend(this.budgetState, to);
-			return sent;
+			return await call();
 		} catch (err) {
 			if (err instanceof ThrottledError) this.budgetState = recordThrottle(this.budgetState, err.until);
 			if (err instanceof SessionStaleError) this.stale = true;
 			throw err;
 		}
+	}
+
+	private async sendOne(to: string, item: MessageItem, contextToken: string | undefined, signal?: AbortSignal): Promise<SentMessage> {
+		const session = this.live();
+		return await this.guarded(() => sendItem(this.http, session, to, item, { signal, contextToken, throttleMs: this.config.throttleMs }));
 	}
 
 	/** Text, in pieces of ≤ 4000 characters (each one send). */
@@ -243,7 +266,11 @@ export class IlinkClient {
 		if (!pieces.length) throw new InvalidInputError('The text to send is empty.');
 		const token = this.admit(to, pieces.length, opts);
 		const out: SentMessage[] = [];
-		for (const piece of pieces) out.push(await this.sendOne(to, textItem(piece), token, opts.signal));
+		try {
+			for (const piece of pieces) out.push(await this.sendOne(to, textItem(piece), token, opts.signal));
+		} finally {
+			this.release(to, pieces.length - out.length);
+		}
 		return out;
 	}
 
@@ -253,11 +280,20 @@ export class IlinkClient {
 		const kind = opts.kind ?? sendKindFor(file.mimeType);
 		const caption = opts.caption ? chunkText(opts.caption) : [];
 		const token = this.admit(to, caption.length + 1, opts);
-		const session = this.live();
-		const uploaded = await uploadMedia(this.http, session, this.cdnBase, to, kind, file.data, { signal: opts.signal, randomBytes: this.options.randomBytes });
-		for (const piece of caption) await this.sendOne(to, textItem(piece), token, opts.signal);
-		const sent = await this.sendOne(to, mediaItem(kind, uploaded, file.fileName), token, opts.signal);
-		return { ...sent, kind, size: file.data.byteLength };
+		let done = 0;
+		try {
+			const session = this.live();
+			const uploaded = await this.guarded(() => uploadMedia(this.http, session, this.cdnBase, to, kind, file.data, { signal: opts.signal, randomBytes: this.options.randomBytes }));
+			for (const piece of caption) {
+				await this.sendOne(to, textItem(piece), token, opts.signal);
+				done++;
+			}
+			const sent = await this.sendOne(to, mediaItem(kind, uploaded, file.fileName), token, opts.signal);
+			done++;
+			return { ...sent, kind, size: file.data.byteLength };
+		} finally {
+			this.release(to, caption.length + 1 - done);
+		}
 	}
 
 	sendImage(to: string, file: FileInput, opts: SendOptions = {}): Promise<SentMedia> {
@@ -275,9 +311,9 @@ export class IlinkClient {
 	/** Shows (or stops) "typing…" in the chat; false when iLink gave no typing ticket. */
 	async typing(to: string, on = true, signal?: AbortSignal): Promise<boolean> {
 		const session = this.live();
-		const ticket = await this.tickets.ticket(session, to, this.budgetState.chats[to]?.contextToken, signal);
+		const ticket = await this.guarded(() => this.tickets.ticket(session, to, this.budgetState.chats[to]?.contextToken, signal));
 		if (!ticket) return false;
-		await sendTyping(this.http, session, to, ticket, on ? 1 : 2, signal);
+		await this.guarded(() => sendTyping(this.http, session, to, ticket, on ? 1 : 2, signal));
 		return true;
 	}
 

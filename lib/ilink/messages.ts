@@ -185,7 +185,7 @@ export function normalizeMessage(raw: WeixinMessage): IlinkMessage {
 	const from = typeof raw.from_user_id === 'string' ? raw.from_user_id : '';
 	const to = typeof raw.to_user_id === 'string' ? raw.to_user_id : '';
 	const fromMe = raw.message_type === 2;
-	const id = idString(raw.message_id) ?? idString(items[0]?.msg_id) ?? (raw.client_id ? String(raw.client_id) : `${from}:${idString(raw.seq) ?? ''}`);
+	const id = idString(raw.message_id) ?? idString(items[0]?.msg_id) ?? (raw.client_id ? String(raw.client_id) : `${from}:${idString(raw.seq) ?? idString(raw.create_time_ms) ?? ''}`);
 	const timestampMs = num(raw.create_time_ms) ?? 0;
 	const medias = items.map((i) => mediaOf(i, id)).filter((m): m is IlinkMediaReference => !!m);
 	const media = PRIORITY.map((k) => medias.find((m) => m.kind === k)).find((m) => !!m);

@@ -37,6 +37,24 @@ describe('sendmessage (ilink-protocol.md §5)', () => {
 		expect(client.budgetStatus(OWNER).sendsLeft).toBe(9);
 	});
 
+	test('parallel sends reserve the budget: with one send left, the second is refused before any request; a send that failed gives its reservation back', async () => {
+		const { transport, client } = ready();
+		transport.on('sendmessage', ...Array.from({ length: 8 }, () => ({ json: {} })));
+		for (let i = 0; i < 8; i++) await client.sendText(OWNER, `m${i}`);
+		expect(client.budgetStatus(OWNER).sendsLeft).toBe(2);
+		transport.on('sendmessage', { error: new Error('connect ECONNRESET') });
+		await expect(client.sendText(OWNER, 'lost on the way')).rejects.toThrow();
+		expect(client.budgetStatus(OWNER).sendsLeft).toBe(2);
+		transport.on('sendmessage', { json: {} }, { json: {} });
+		const before = transport.to('sendmessage').length;
+		await client.sendText(OWNER, 'one');
+		const [a, b] = await Promise.allSettled([client.sendText(OWNER, 'two'), client.sendText(OWNER, 'three')]);
+		expect(a.status).toBe('fulfilled');
+		expect(b).toMatchObject({ status: 'rejected', reason: expect.any(QuotaExhaustedError) });
+		expect(transport.to('sendmessage').length - before).toBe(2);
+		expect(client.budgetStatus(OWNER).sendsLeft).toBe(0);
+	});
+
 	test('clientId and text pieces', () => {
 		const clock = new FakeClock(123);
 		clock.randomQueue.push(0, 0.5, 0.999, 0.0625);
