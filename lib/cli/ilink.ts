@@ -17,6 +17,7 @@ import { qrPng, qrTerminal } from '../wechat/qr';
 import { DeliveryJournal, writeLine } from './journal';
 import { FetchTransport, nodeClock } from './node-runtime';
 import { readSessionFile, writeSessionFile } from './session-file';
+import { withStateLock } from './state-lock';
 
 const STATE_FORMAT = 'n8n-wechat-ilink-cli';
 
@@ -56,9 +57,10 @@ export async function readState(file: string): Promise<State | null> {
  * Writes the state, merging the budget with what is on disk now: a `listen`
  * and a `send` of the same account run side by side, each noting its part
  * (the owner's messages; the sends and a -2 block). `cursor: 'keep'` (send)
- * leaves the listener's cursor and session as they are.
+ * leaves the listener's cursor and session as they are. Call it under
+ * `withStateLock`, or a write between our read and write would be undone.
  */
-async function save(file: string, client: IlinkClient, cursor: 'ours' | 'keep'): Promise<void> {
+async function saveLocked(file: string, client: IlinkClient, cursor: 'ours' | 'keep'): Promise<void> {
 	const onDisk = await readState(file).catch(() => null);
 	const sameBot = onDisk ? sessionBot(onDisk.session) === client.botId : false;
 	const budget = sameBot && onDisk ? mergeBudget(readBudget(onDisk.budget), client.budget()) : client.budget();
@@ -128,7 +130,7 @@ export async function runIlink(cmd: IlinkCommand): Promise<number> {
 	if (cmd.command === 'login') {
 		if (stored) client.restore(stored.session, { cursor: stored.cursor, budget: stored.budget });
 		await client.login({ signal: cmd.signal, verifyCode: ({ signal }) => askCode(signal), onEvent: (e) => showLoginEvent(e, cmd.qrPng) });
-		await save(cmd.stateFile, client, 'ours');
+		await withStateLock(cmd.stateFile, () => saveLocked(cmd.stateFile, client, 'ours'));
 		console.error(`Bound: bot ${client.botId ?? '?'} for owner ${client.ownerId ?? '?'}; state written to ${cmd.stateFile}.`);
 		console.log(JSON.stringify({ loggedIn: true, route: 'ilink', botId: client.botId, ownerId: client.ownerId }));
 		return 0;
@@ -150,7 +152,7 @@ export async function runIlink(cmd: IlinkCommand): Promise<number> {
 			if (ev.type === 'batch') {
 				// iLink hands a message out once: keep the batch before anything else, then move the cursor, then write.
 				await journal.hold(ev.messages.map((m) => JSON.stringify(publicMessage(m))));
-				await save(cmd.stateFile, client, 'ours');
+				await withStateLock(cmd.stateFile, () => saveLocked(cmd.stateFile, client, 'ours'));
 				await journal.drain(out);
 			} else if (ev.type === 'retrying') {
 				console.error(`Connection trouble (${ev.error.message}); retry ${ev.attempt} in ${Math.round(ev.delayMs / 1000)} s.`);
@@ -168,22 +170,27 @@ export async function runIlink(cmd: IlinkCommand): Promise<number> {
 			console.error('send needs --text or --file (and --to, default: the owner)');
 			return 64;
 		}
-		const to = cmd.to ?? client.ownerId ?? '';
-		try {
-			if (cmd.file) {
-				const data = await fs.readFile(cmd.file);
-				const fileName = path.basename(cmd.file);
-				const sent = await client.sendMedia(to, { data, fileName, mimeType: mimeTypeForExtension(fileName) }, { signal: cmd.signal });
-				console.log(JSON.stringify({ sent: true, kind: sent.kind, size: sent.size, ...budgetOf(client, to) }));
-			} else {
-				const sent = await client.sendText(to, cmd.text ?? '', { signal: cmd.signal });
-				console.log(JSON.stringify({ sent: true, pieces: sent.length, ...budgetOf(client, to) }));
+		// Read, check, send and write back under the lock: a listen's save or another send cannot slip in between.
+		return await withStateLock(cmd.stateFile, async () => {
+			const now = await readState(cmd.stateFile);
+			if (now) client.restore(now.session, { cursor: now.cursor, budget: now.budget });
+			const to = cmd.to ?? client.ownerId ?? '';
+			try {
+				if (cmd.file) {
+					const data = await fs.readFile(cmd.file);
+					const fileName = path.basename(cmd.file);
+					const sent = await client.sendMedia(to, { data, fileName, mimeType: mimeTypeForExtension(fileName) }, { signal: cmd.signal });
+					console.log(JSON.stringify({ sent: true, kind: sent.kind, size: sent.size, ...budgetOf(client, to) }));
+				} else {
+					const sent = await client.sendText(to, cmd.text ?? '', { signal: cmd.signal });
+					console.log(JSON.stringify({ sent: true, pieces: sent.length, ...budgetOf(client, to) }));
+				}
+			} finally {
+				// What the send used of the budget (or a -2 block) must outlive this process.
+				await saveLocked(cmd.stateFile, client, 'keep');
 			}
-		} finally {
-			// What the send used of the budget (or a -2 block) must outlive this process.
-			await save(cmd.stateFile, client, 'keep');
-		}
-		return 0;
+			return 0;
+		});
 	}
 	console.error(`Unknown command "${cmd.command}".`);
 	return 64;
