@@ -6,7 +6,7 @@
  * (token) and the cursor and budget (token-free) serialize separately.
  */
 import type { BudgetConfig, BudgetState, ChatStatus } from './budget';
-import { budgetConfig, chatStatus, checkSend, emptyBudget, readBudget, recordInbound, recordSend, recordThrottle } from './budget';
+import { budgetConfig, chatStatus, checkSend, emptyBudget, mergeBudget, readBudget, recordInbound, recordSend, recordThrottle } from './budget';
 import { InvalidInputError, NotLoggedInError, QuotaExhaustedError, SessionStaleError, ThrottledError, WindowClosedError, LoginFailedError, IlinkError } from './errors';
 import type { IlinkDeps } from './http';
 import { IlinkHttp, LIGHT_TIMEOUT_MS } from './http';
@@ -20,7 +20,7 @@ import { normalizeMessage } from './messages';
 import type { SentMessage } from './send';
 import { chunkText, sendItem, textItem } from './send';
 import { IlinkSession } from './session';
-import { TypingTickets, sendTyping } from './typing';
+import { getConfig, TypingTickets, sendTyping } from './typing';
 import type { UpdatesOptions } from './updates';
 import { updateLoop } from './updates';
 
@@ -164,6 +164,11 @@ export class IlinkClient {
 	/** The send budget as plain data, to persist and hand back to restore(). */
 	budget(): BudgetState {
 		return this.budgetState;
+	}
+
+	/** Takes in what another process or client counted (mergeBudget: newest owner message, most sends, longest block). */
+	mergeBudget(other: unknown): void {
+		this.budgetState = mergeBudget(this.budgetState, readBudget(other));
 	}
 
 	budgetStatus(chat: string): ChatStatus {
@@ -315,6 +320,15 @@ export class IlinkClient {
 		if (!ticket) return false;
 		await this.guarded(() => sendTyping(this.http, session, to, ticket, on ? 1 : 2, signal));
 		return true;
+	}
+
+	/**
+	 * Asks the service whether the bot token is still good (getconfig for the
+	 * owner: a read, nothing is sent): throws SessionStaleError on -14.
+	 */
+	async verify(signal?: AbortSignal): Promise<void> {
+		const session = this.live();
+		await this.guarded(() => getConfig(this.http, session, session.ownerId, this.budgetState.chats[session.ownerId]?.contextToken, signal));
 	}
 
 	/** The media of a message (or of its quote), decrypted. No session token is needed. */

@@ -23,6 +23,9 @@ import { messageFields, messageOperations as messageOperationList } from './desc
 import { sessionFields, sessionOperations as sessionOperationList } from './descriptions/SessionDescription';
 import { searchChats, searchFriends, searchGroups } from './methods/listSearch';
 import { weChatWebApiTest } from '../shared/credential-test';
+import { routeOf, routeProperty } from '../shared/route-choice';
+import { weChatIlinkApiTest } from '../shared/ilink-credential-test';
+import { executeIlink } from './ilink/execute';
 
 const ITEM_OPERATIONS: Record<string, Record<string, ItemOperation>> = {
 	message: messageOperations,
@@ -48,8 +51,12 @@ export class WeChatWeb implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'weChatWebApi', required: true, testedBy: 'weChatWebApiTest' }],
+		credentials: [
+			{ name: 'weChatWebApi', required: true, testedBy: 'weChatWebApiTest', displayOptions: { show: { authentication: ['weChatWebApi'] } } },
+			{ name: 'weChatIlinkApi', required: true, testedBy: 'weChatIlinkApiTest', displayOptions: { show: { authentication: ['weChatIlinkApi'] } } },
+		],
 		properties: [
+			routeProperty,
 			{
 				displayName: 'Resource',
 				name: 'resource',
@@ -76,10 +83,11 @@ export class WeChatWeb implements INodeType {
 
 	methods = {
 		listSearch: { searchChats, searchFriends, searchGroups },
-		credentialTest: { weChatWebApiTest },
+		credentialTest: { weChatWebApiTest, weChatIlinkApiTest },
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		if (routeOf(this) === 'ilink') return await executeIlink.call(this);
 		const items = this.getInputData();
 		const resource = this.getNodeParameter('resource', 0) as string;
 		const operation = this.getNodeParameter('operation', 0) as string;

@@ -3,6 +3,9 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { weChatWebApiTest } from '../shared/credential-test';
 import { toNodeError } from '../shared/errors';
 import { triggerProperties } from './description';
+import { routeOf, routeProperty } from '../shared/route-choice';
+import { weChatIlinkApiTest } from '../shared/ilink-credential-test';
+import { triggerIlink } from './ilink/trigger';
 import { TriggerRun } from './trigger-run';
 
 /**
@@ -23,15 +26,19 @@ export class WeChatWebTrigger implements INodeType {
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main],
 		outputNames: ['Messages', 'Login Events'],
-		credentials: [{ name: 'weChatWebApi', required: true, testedBy: 'weChatWebApiTest' }],
-		properties: triggerProperties,
+		credentials: [
+			{ name: 'weChatWebApi', required: true, testedBy: 'weChatWebApiTest', displayOptions: { show: { authentication: ['weChatWebApi'] } } },
+			{ name: 'weChatIlinkApi', required: true, testedBy: 'weChatIlinkApiTest', displayOptions: { show: { authentication: ['weChatIlinkApi'] } } },
+		],
+		properties: [routeProperty, ...triggerProperties],
 	};
 
 	methods = {
-		credentialTest: { weChatWebApiTest },
+		credentialTest: { weChatWebApiTest, weChatIlinkApiTest },
 	};
 
 	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
+		if (routeOf(this) === 'ilink') return await triggerIlink.call(this);
 		let loop: TriggerRun;
 		try {
 			loop = await TriggerRun.create(this);

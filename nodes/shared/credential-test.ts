@@ -18,7 +18,7 @@ interface LegacyResponse {
 	body?: unknown;
 }
 
-class CredentialTestTransport implements HttpTransport {
+export class CredentialTestTransport implements HttpTransport {
 	constructor(private readonly helpers: ICredentialTestFunctions['helpers']) {}
 
 	async request(req: HttpRequest): Promise<HttpResponse> {

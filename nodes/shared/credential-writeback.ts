@@ -15,7 +15,40 @@ export interface CredentialUpdate {
 	session?: string;
 	/** A checkpoint JSON (./checkpoint.ts). */
 	checkpoint?: string;
+	/** iLink: the send budget (per conversation: context token, last inbound, sends since), merged with the stored one. */
+	budget?: unknown;
 }
+
+/**
+ * How one credential type takes an update: the stored data (read just before
+ * the write) and the update → the data to store, or undefined to write nothing.
+ */
+export interface CredentialRules {
+	type: string;
+	apply(stored: ICredentialDataDecryptedObject, update: CredentialUpdate, warn: (message: string) => void): ICredentialDataDecryptedObject | undefined;
+}
+
+/** The WeChat Web credential: never replace a newer login; a checkpoint only for the session stored. */
+export const webCredentialRules: CredentialRules = {
+	type: CREDENTIAL_TYPE,
+	apply(stored, update, warn) {
+		const data: ICredentialDataDecryptedObject = { ...stored, sessionRevision: '' };
+		const current = sessionForCredential(stored);
+		// n8n offers no compare-and-swap: read just before the write, and never replace a newer
+		// login (another process logged in; ours is over) with an older one.
+		if (update.session !== undefined) {
+			if (supersedes(current, update.session)) {
+				warn('WeChat Web: the credential holds a newer login from elsewhere; not overwriting it.');
+				return undefined;
+			}
+			data.session = update.session;
+		} else if (update.checkpoint !== undefined && !sameSession(current, update.checkpoint)) {
+			return undefined; // A checkpoint for a session the credential no longer holds.
+		}
+		if (update.checkpoint !== undefined) data.checkpoint = update.checkpoint;
+		return data;
+	},
+};
 
 export class CredentialWriteBack {
 	private pending: CredentialUpdate | null = null;
@@ -23,6 +56,7 @@ export class CredentialWriteBack {
 	constructor(
 		private readonly ctx: RequestContext,
 		private readonly logger?: { warn(message: string): void },
+		readonly rules: CredentialRules = webCredentialRules,
 	) {}
 
 	queue(update: CredentialUpdate): void {
@@ -38,24 +72,13 @@ export class CredentialWriteBack {
 		const update = this.pending;
 		if (update === null) return undefined;
 		this.pending = null;
-		const ref = this.ctx.getNode().credentials?.[CREDENTIAL_TYPE];
+		const type = this.rules.type;
+		const ref = this.ctx.getNode().credentials?.[type];
 		if (!ref?.id) return undefined; // An unsaved credential cannot be written back.
-		const stored = await this.ctx.getCredentials(CREDENTIAL_TYPE);
-		const data: ICredentialDataDecryptedObject = { ...stored, sessionRevision: '' };
-		const current = sessionForCredential(stored);
-		// n8n offers no compare-and-swap: read just before the write, and never replace a newer
-		// login (another process logged in; ours is over) with an older one.
-		if (update.session !== undefined) {
-			if (supersedes(current, update.session)) {
-				this.logger?.warn('WeChat Web: the credential holds a newer login from elsewhere; not overwriting it.');
-				return undefined;
-			}
-			data.session = update.session;
-		} else if (update.checkpoint !== undefined && !sameSession(current, update.checkpoint)) {
-			return undefined; // A checkpoint for a session the credential no longer holds.
-		}
-		if (update.checkpoint !== undefined) data.checkpoint = update.checkpoint;
-		return { credentialsDecrypted: { id: ref.id, name: ref.name, type: CREDENTIAL_TYPE, data } };
+		const stored = await this.ctx.getCredentials(type);
+		const data = this.rules.apply(stored, update, (m) => this.logger?.warn(m));
+		if (!data) return undefined;
+		return { credentialsDecrypted: { id: ref.id, name: ref.name, type, data } };
 	}
 }
 

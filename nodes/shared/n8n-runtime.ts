@@ -8,9 +8,9 @@ import type { IAdditionalCredentialOptions, ICredentialDataDecryptedObject, IHtt
 import * as n8nWorkflow from 'n8n-workflow';
 import type { Clock, HttpRequest, HttpResponse, HttpTransport } from '../../lib/wechat';
 import { NetworkError, NotLoggedInError } from '../../lib/wechat';
-import { CREDENTIAL_TYPE, NOT_LOGGED_IN_MESSAGE } from './credential-data';
-import type { CredentialUpdate } from './credential-writeback';
-import { CredentialWriteBack } from './credential-writeback';
+import { NOT_LOGGED_IN_MESSAGE } from './credential-data';
+import type { CredentialRules, CredentialUpdate } from './credential-writeback';
+import { CredentialWriteBack, webCredentialRules } from './credential-writeback';
 import type { RequestContext } from './request-context';
 
 export type { RequestContext } from './request-context';
@@ -69,11 +69,15 @@ export class N8nTransport implements HttpTransport {
 	/** The stored credential as last read for an authenticated request, and when. */
 	private credential: { data: ICredentialDataDecryptedObject; readAt: number } | null = null;
 
+	private readonly credentialType: string;
+
 	constructor(
 		private readonly ctx: RequestContext,
 		logger?: { warn(message: string): void },
+		rules: CredentialRules = webCredentialRules,
 	) {
-		this.writeBack = new CredentialWriteBack(ctx, logger);
+		this.writeBack = new CredentialWriteBack(ctx, logger, rules);
+		this.credentialType = rules.type;
 	}
 
 	/**
@@ -129,7 +133,7 @@ export class N8nTransport implements HttpTransport {
 				// A write-back makes n8n store a new revision: read the credential afresh after it.
 				if (persist) this.credential = null;
 				const additional = persist ?? (await this.reusedCredential());
-				raw = (await this.ctx.helpers.httpRequestWithAuthentication.call(this.ctx, CREDENTIAL_TYPE, options, additional)) as IN8nHttpFullResponse;
+				raw = (await this.ctx.helpers.httpRequestWithAuthentication.call(this.ctx, this.credentialType, options, additional)) as IN8nHttpFullResponse;
 			}
 		} catch (err) {
 			throw this.mapError(err, req);
@@ -151,11 +155,11 @@ export class N8nTransport implements HttpTransport {
 	 * its own data with an empty revision and empties this copy.
 	 */
 	private async reusedCredential(): Promise<IAdditionalCredentialOptions | undefined> {
-		const ref = this.ctx.getNode().credentials?.[CREDENTIAL_TYPE];
+		const ref = this.ctx.getNode().credentials?.[this.credentialType];
 		if (!ref) return undefined;
 		const now = Date.now();
 		if (!this.credential || now - this.credential.readAt >= CREDENTIAL_REUSE_MS || now < this.credential.readAt) {
-			this.credential = { data: await this.ctx.getCredentials(CREDENTIAL_TYPE), readAt: now };
+			this.credential = { data: await this.ctx.getCredentials(this.credentialType), readAt: now };
 		}
 		const { data } = this.credential;
 		if (typeof data.sessionRevision !== 'string' || data.sessionRevision === '') {
@@ -163,7 +167,7 @@ export class N8nTransport implements HttpTransport {
 			return undefined;
 		}
 		// n8n merges what preAuthentication returns into this object: hand it a copy.
-		return { credentialsDecrypted: { id: ref.id ?? '', name: ref.name, type: CREDENTIAL_TYPE, data: { ...data } } };
+		return { credentialsDecrypted: { id: ref.id ?? '', name: ref.name, type: this.credentialType, data: { ...data } } };
 	}
 
 	private toResponse(raw: IN8nHttpFullResponse, req: HttpRequest): HttpResponse {

@@ -53,7 +53,12 @@ describe('node description', () => {
 		expect(d.name).toBe('weChatWeb');
 		expect(d.displayName).toBe('WeChat Web');
 		expect(d.usableAsTool).toBe(true);
-		expect(d.credentials).toEqual([{ name: 'weChatWebApi', required: true, testedBy: 'weChatWebApiTest' }]);
+		expect(d.credentials).toEqual([
+			{ name: 'weChatWebApi', required: true, testedBy: 'weChatWebApiTest', displayOptions: { show: { authentication: ['weChatWebApi'] } } },
+			{ name: 'weChatIlinkApi', required: true, testedBy: 'weChatIlinkApiTest', displayOptions: { show: { authentication: ['weChatIlinkApi'] } } },
+		]);
+		// Workflows saved before the iLink route have no `authentication`: its default keeps them on the Web route.
+		expect(d.properties.find((p) => p.name === 'authentication')).toMatchObject({ type: 'options', default: 'weChatWebApi' });
 		expect(d.subtitle).toBe('={{$parameter["operation"] + ": " + $parameter["resource"]}}');
 		const ops = d.properties.filter((p) => p.name === 'operation').flatMap((p) => (p.options as Array<{ value: string }>).map((o) => o.value));
 		expect(ops.sort()).toEqual(

@@ -35,7 +35,8 @@ import type {
 	WorkflowActivateMode,
 	WorkflowExecuteMode,
 } from 'n8n-workflow';
-import { createRunExecutionData } from 'n8n-workflow';
+import { createRunExecutionData, NodeHelpers } from 'n8n-workflow';
+import { WeChatIlinkApi } from '../../credentials/WeChatIlinkApi.credentials';
 import { WeChatWebApi } from '../../credentials/WeChatWebApi.credentials';
 import type { CredentialWrite, StoredCredential } from './harness/credentials-helper';
 import { InMemoryCredentialsHelper } from './harness/credentials-helper';
@@ -57,7 +58,7 @@ export type NodeParams = INodeParameters | IDataObject | Record<string, unknown>
 // Each test file gets its own module registry, hence its own temp user folder: remove it afterwards.
 if (typeof afterAll === 'function') afterAll(() => cleanupHarnessFolders());
 
-export const CREDENTIAL_TYPES: Record<string, ICredentialType> = { weChatWebApi: new WeChatWebApi() };
+export const CREDENTIAL_TYPES: Record<string, ICredentialType> = { weChatWebApi: new WeChatWebApi(), weChatIlinkApi: new WeChatIlinkApi() };
 
 let credentialCounter = 0;
 
@@ -420,7 +421,8 @@ export interface PickerOptions {
 
 async function pickerContext(options: PickerOptions): Promise<{ ctx: LoadOptionsContext; nodeType: INodeType; credentials: InMemoryCredentialsHelper }> {
 	const nodeType = options.nodeType ?? (await defaultNode('action'));
-	const parameters = (options.parameters ?? {}) as INodeParameters;
+	// The editor sends the node's parameters with their defaults (the route, `authentication`, among them).
+	const parameters = (NodeHelpers.getNodeParameters(nodeType.description.properties, (options.parameters ?? {}) as INodeParameters, true, false, null, nodeType.description) ?? {}) as INodeParameters;
 	const built = buildWorkflow({ nodeType, parameters, credential: options.credential, credentialTypes: CREDENTIAL_TYPES }, 'internal');
 	const additionalData = makeAdditionalData(built.credentialsHelper, 'internal', built.workflow, parameters);
 	const ctx = new LoadOptionsContext(built.workflow, built.node, additionalData, options.path ?? 'parameters');

@@ -340,7 +340,10 @@ describe('node description', () => {
 		const { description } = new WeChatWebTrigger();
 		expect(description).toMatchObject({ name: 'weChatWebTrigger', displayName: 'WeChat Web Trigger', group: ['trigger'], inputs: [], outputNames: ['Messages', 'Login Events'] });
 		expect(description.outputs).toHaveLength(2);
-		expect(description.credentials).toEqual([{ name: 'weChatWebApi', required: true, testedBy: 'weChatWebApiTest' }]);
+		expect(description.credentials).toEqual([
+			{ name: 'weChatWebApi', required: true, testedBy: 'weChatWebApiTest', displayOptions: { show: { authentication: ['weChatWebApi'] } } },
+			{ name: 'weChatIlinkApi', required: true, testedBy: 'weChatIlinkApiTest', displayOptions: { show: { authentication: ['weChatIlinkApi'] } } },
+		]);
 		expect(description.usableAsTool).toBeUndefined();
 		expect(description.properties.find((p) => p.name === 'messageTypes')?.default).toEqual(ALL_MESSAGE_TYPES);
 	});
