@@ -25,7 +25,7 @@ export interface RouteDeps {
 	originOverride?: string;
 }
 
-/** An abort by the caller or the platform, whatever the transport calls it (`isRouteAbort(err)` plus the route's own class). */
+/** An abort by the caller or the platform, whatever the transport calls it; each route's `isAbort` adds its own aborted class. */
 export function isPlatformAbort(err: unknown, signal?: AbortSignal): boolean {
 	if (signal?.aborted) return true;
 	return err instanceof Error && (err.name === 'AbortError' || (err as { code?: string }).code === 'ABORT_ERR');
