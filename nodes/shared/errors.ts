@@ -5,6 +5,7 @@
  */
 import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import type { IlinkErrorCode } from '../../lib/ilink';
 import type { WeChatErrorCode } from '../../lib/wechat';
 import { RouteError } from '../../lib/wechat';
 
@@ -13,7 +14,7 @@ import { RouteError } from '../../lib/wechat';
  * caused or must do), `remote` → NodeApiError (what the server answered or the
  * network did). The one table for every route; a code missing here is remote.
  */
-const ERROR_KIND: Record<WeChatErrorCode, 'user' | 'remote'> = {
+const ERROR_KIND: Record<WeChatErrorCode | IlinkErrorCode, 'user' | 'remote'> = {
 	NOT_LOGGED_IN: 'user',
 	LOGIN_REFUSED: 'user',
 	LOGIN_TIMEOUT: 'user',
@@ -26,6 +27,11 @@ const ERROR_KIND: Record<WeChatErrorCode, 'user' | 'remote'> = {
 	MEDIA_UNAVAILABLE: 'user',
 	INVALID_INPUT: 'user',
 	ABORTED: 'user',
+	SESSION_STALE: 'user',
+	THROTTLED: 'user',
+	WINDOW_CLOSED: 'user',
+	QUOTA_EXHAUSTED: 'user',
+	LOGIN_FAILED: 'user',
 	NETWORK: 'remote',
 	PROTOCOL: 'remote',
 	API: 'remote',
@@ -35,7 +41,7 @@ export function toNodeError(node: INode, error: unknown, itemIndex?: number): No
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
 	if (error instanceof RouteError) {
 		const description = error.hint || undefined;
-		if (ERROR_KIND[error.code as WeChatErrorCode] === 'user') return new NodeOperationError(node, error.message, { itemIndex, description });
+		if (ERROR_KIND[error.code as WeChatErrorCode | IlinkErrorCode] === 'user') return new NodeOperationError(node, error.message, { itemIndex, description });
 		const status = (error as { status?: number }).status;
 		return new NodeApiError(node, { message: error.message, code: error.code } as JsonObject, {
 			message: error.message,
