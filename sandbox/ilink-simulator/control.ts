@@ -8,6 +8,8 @@ import type { FaultKind, IlinkEndpoint, OwnerMessageSpec } from './api';
 import type { Exchange } from './exchange';
 import { ownerSends } from './inbound';
 import * as login from './login';
+import { PHONE_PAGE_HTML } from './phone-page';
+import { phoneFile, phoneView } from './phone';
 import type { SimState } from './state';
 import { pendingCount } from './updates';
 import { isRecord, plainJson } from './wire-json';
@@ -70,10 +72,26 @@ const GET: Record<string, Action> = {
 	state: (s) => stateSummary(s),
 	sent: (s) => s.sent.map((m) => ({ ...m, media: m.media?.toString('base64') })),
 	requests: (s) => s.requests,
+	phone: (s) => phoneView(s),
 };
+
+/** The owner's phone: the page itself and the files its chat shows (GET only, like every read). */
+function phonePage(state: SimState, ex: Exchange, name: string): boolean {
+	if (ex.req.method !== 'GET') return false;
+	if (name === '' || name === 'index.html') {
+		ex.send(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' }, PHONE_PAGE_HTML);
+		return true;
+	}
+	if (!name.startsWith('file/')) return false;
+	const file = phoneFile(state, decodeURIComponent(name.slice('file/'.length)));
+	if (!file) ex.send(404, { 'Content-Type': 'application/json' }, JSON.stringify({ error: 'no such file' }));
+	else ex.send(200, { 'Content-Type': file.contentType, 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-store' }, file.bytes);
+	return true;
+}
 
 export function control(state: SimState, ex: Exchange): void {
 	const name = ex.path.slice('/__sim/'.length).replace(/\/+$/, '');
+	if (phonePage(state, ex, name)) return;
 	const table: Record<string, unknown> = ex.req.method === 'POST' ? POST : ex.req.method === 'GET' ? GET : {};
 	// Own names only: `constructor` and its kin are not controls.
 	const action = Object.prototype.hasOwnProperty.call(table, name) ? (table[name] as (typeof POST)[string]) : undefined;

@@ -14,6 +14,8 @@ export interface RunningLauncher {
 	startedAt: string;
 	editorUrl?: string;
 	sandboxUrl?: string;
+	/** The iLink simulator's phone page (the bot chat). */
+	botChatUrl?: string;
 	/** n8n's pid (its process group), so an n8n left behind by a killed launcher can be stopped. */
 	n8nPid?: number;
 }
@@ -44,7 +46,7 @@ export class InstanceLock {
 	acquire(): number | undefined {
 		const other = this.running();
 		if (other) {
-			const where = [other.editorUrl && `n8n editor ${other.editorUrl}`, other.sandboxUrl && `sandbox ${other.sandboxUrl}`].filter(Boolean).join(', ');
+			const where = [other.editorUrl && `n8n editor ${other.editorUrl}`, other.sandboxUrl && `sandbox ${other.sandboxUrl}`, other.botChatUrl && `bot chat ${other.botChatUrl}`].filter(Boolean).join(', ');
 			throw new LaunchError(
 				`npm start is already running here (pid ${other.pid}, since ${other.startedAt})${where ? `: ${where}` : ', still starting'}`,
 				`use that one, or stop it first (Ctrl-C in its terminal, or \`kill ${other.pid}\`) and run \`npm start\` again`,

@@ -6,28 +6,31 @@
  *
  *   N8N_LINE=2 (default: n8n 2.41.1 on Node 24, installed from the npm package `node`) | 1 (n8n 1.123.81 on this Node 20)
  *   WECHAT_SANDBOX=off   real-account setup: no sandbox, no sandbox credential
- *   N8N_PORT=5678  WECHAT_SANDBOX_PORT=8790  WECHAT_RUNTIME_DIR=.n8n-runtime
+ *   N8N_PORT=5678  WECHAT_SANDBOX_PORT=8790 (the Web route's simulator)  WECHAT_ILINK_SANDBOX_PORT (the iLink
+ *   route's simulator, default WECHAT_SANDBOX_PORT + 1)  WECHAT_RUNTIME_DIR=.n8n-runtime
  *   npm start -- --check   start, check that both URLs answer 200, stop (exit 0 when they did)
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { startIlinkSimulator, type IlinkSimulator } from '../ilink-simulator';
 import { startSimulator } from '../simulator';
 import type { Simulator } from '../simulator/api';
 import { LaunchError, stopActiveCommands, stopProcessGroup } from './commands';
 import { InstanceLock } from './instance-lock';
 import { examples, installPackage, N8nInstance, OWNER, packPackage, waitFor200 } from './n8n-instance';
 import { requirePortsFree, type PortNeed } from './ports';
+import { importSandbox, readyLines, sandboxImportNeeded, type Imported } from './sandbox-setup';
 import { userFolderSecrets } from './secrets';
 import { duration, Progress } from './progress';
 import { ensureRuntime, LINES, RUNTIME, VERSIONS, type N8nLine } from './runtime';
-
-const SANDBOX_CREDENTIAL_ID = 'wechatSandbox001';
 
 interface Options {
 	line: N8nLine;
 	sandbox: boolean;
 	port: number;
 	sandboxPort: number;
+	/** The iLink simulator (the bot chat). */
+	ilinkPort: number;
 	check: boolean;
 }
 
@@ -42,11 +45,13 @@ function portSetting(name: string, fallback: number): number {
 function options(): Options {
 	const lineText = process.env.N8N_LINE ?? '2';
 	if (lineText !== '1' && lineText !== '2') throw new LaunchError(`N8N_LINE=${lineText} is not a known n8n line`, 'use N8N_LINE=2 (n8n 2.41.1, the default) or N8N_LINE=1 (n8n 1.123.81 on Node 20)');
+	const sandboxPort = portSetting('WECHAT_SANDBOX_PORT', 8790);
 	return {
 		line: lineText,
 		sandbox: !['off', '0', 'false', 'no'].includes(String(process.env.WECHAT_SANDBOX ?? '').toLowerCase()),
 		port: portSetting('N8N_PORT', 5678),
-		sandboxPort: portSetting('WECHAT_SANDBOX_PORT', 8790),
+		sandboxPort,
+		ilinkPort: portSetting('WECHAT_ILINK_SANDBOX_PORT', sandboxPort + 1),
 		check: process.argv.includes('--check'),
 	};
 }
@@ -54,15 +59,11 @@ function options(): Options {
 function portsNeeded(o: Options): PortNeed[] {
 	const needs: PortNeed[] = [{ port: o.port, purpose: 'the n8n editor', setting: 'N8N_PORT' }];
 	if (o.line === '2') needs.push({ port: o.port + 1000, purpose: "n8n's task-runner broker, always N8N_PORT + 1000", setting: 'N8N_PORT' });
-	if (o.sandbox) needs.push({ port: o.sandboxPort, purpose: 'the WeChat sandbox', setting: 'WECHAT_SANDBOX_PORT' });
+	if (o.sandbox) {
+		needs.push({ port: o.sandboxPort, purpose: 'the WeChat sandbox', setting: 'WECHAT_SANDBOX_PORT' });
+		needs.push({ port: o.ilinkPort, purpose: 'the WeChat bot (iLink) sandbox', setting: 'WECHAT_ILINK_SANDBOX_PORT' });
+	}
 	return needs;
-}
-
-/** What has been imported into this user folder (so a later start neither repeats nor misses it). */
-interface Imported {
-	sandboxOrigin?: string;
-	workflows?: boolean;
-	owner?: boolean;
 }
 
 function readImported(file: string): Imported {
@@ -73,34 +74,13 @@ function readImported(file: string): Imported {
 	}
 }
 
-async function importSandbox(n8n: N8nInstance, sim: Simulator, imported: Imported, save: () => void): Promise<void> {
-	if (imported.sandboxOrigin !== sim.origin) {
-		await n8n.importCredentials([
-			{
-				id: SANDBOX_CREDENTIAL_ID,
-				name: 'WeChat Sandbox',
-				type: 'weChatWebApi',
-				data: { loginMode: 'desktop', originOverride: sim.origin, minSendIntervalSeconds: 1, maxSendsPerMinute: 30, sessionImport: '', session: '', sessionRevision: '' },
-			},
-		]);
-		imported.sandboxOrigin = sim.origin;
-		save();
-	}
-	if (!imported.workflows) {
-		const demo = examples();
-		await n8n.importWorkflows(demo.map((e) => e.workflow));
-		for (const e of demo) if ((e.workflow as { meta?: { activeInSandbox?: boolean } }).meta?.activeInSandbox) await n8n.activateOffline(String(e.workflow.id));
-		imported.workflows = true;
-		save();
-	}
-}
-
 async function main(): Promise<void> {
 	const o = options();
 	const progress = new Progress();
 	const lock = new InstanceLock(RUNTIME);
 	let n8n: N8nInstance | null = null;
 	let sim: Simulator | null = null;
+	let ilink: IlinkSimulator | null = null;
 	let stopping = false;
 
 	const stop = async (code: number, why?: string) => {
@@ -110,6 +90,7 @@ async function main(): Promise<void> {
 		stopActiveCommands();
 		await n8n?.stop().catch(() => undefined);
 		await sim?.close().catch(() => undefined);
+		await ilink?.close().catch(() => undefined);
 		lock.release();
 		process.exit(code);
 	};
@@ -142,10 +123,17 @@ async function main(): Promise<void> {
 		const instance = new N8nInstance({ line: o.line, port: o.port, userFolder, logLevel: 'info', encryptionKey: secrets?.encryptionKey });
 		n8n = instance;
 		if (o.sandbox) {
-			const simulator = await progress.phase('starting the WeChat sandbox', () => startSimulator({ port: o.sandboxPort }));
-			sim = simulator;
-			if (imported.sandboxOrigin !== simulator.origin || !imported.workflows)
-				await progress.phase('importing the sandbox credential and example workflows', () => importSandbox(instance, simulator, imported, save));
+			const [simulator, bot] = await progress.phase('starting the WeChat sandbox (Web and iLink)', async () => {
+				const web = await startSimulator({ port: o.sandboxPort });
+				sim = web;
+				// The bot's service: a poll held 35 s and a QR valid 5 min, as WeChat's own.
+				const il = await startIlinkSimulator({ port: o.ilinkPort });
+				ilink = il;
+				return [web, il] as const;
+			});
+			const demo = examples();
+			if (sandboxImportNeeded(imported, simulator.origin, bot.origin, demo))
+				await progress.phase('importing the sandbox credentials and example workflows', () => importSandbox(instance, simulator.origin, bot.origin, demo, imported, save));
 		}
 		await progress.phase(`starting n8n ${VERSIONS[o.line]}`, async () => {
 			const started = instance.start(240_000);
@@ -164,26 +152,21 @@ async function main(): Promise<void> {
 			);
 		}
 		const editorUrl = `${instance.baseUrl}/`;
-		const sandboxUrl = sim ? `${sim.origin}/__sim/` : undefined;
+		const webSim = sim as Simulator | null;
+		const botSim = ilink as IlinkSimulator | null;
+		// The Web phone links to the bot chat on the port above its own; any other port is named in the link.
+		const sandboxUrl = webSim ? `${webSim.origin}/__sim/${o.ilinkPort === o.sandboxPort + 1 ? '' : `?ilink=${o.ilinkPort}`}` : undefined;
+		const botChatUrl = botSim ? `${botSim.origin}/__sim/${o.ilinkPort === o.sandboxPort + 1 ? '' : `?web=${o.sandboxPort}`}` : undefined;
 		await waitFor200(editorUrl, 30_000);
 		if (sandboxUrl) await waitFor200(sandboxUrl, 30_000);
-		lock.update({ editorUrl, sandboxUrl });
+		if (botChatUrl) await waitFor200(botChatUrl, 30_000);
+		lock.update({ editorUrl, sandboxUrl, botChatUrl });
 
-		console.log('');
-		console.log(`  n8n editor:      ${editorUrl}   (owner ${owner.email}, ${secrets ? `password in ${secrets.file}` : `password ${owner.password}`})`);
-		if (sandboxUrl) {
-			console.log(`  WeChat sandbox:  ${sandboxUrl}   (the phone: scan and confirm the login, then chat)`);
-			console.log('  The workflow "WeChat sandbox: echo bot" is active: on the phone page press Scan, then Confirm,');
-			console.log('  write to a chat and see the answer arrive in it; the run is listed in n8n under Executions.');
-		} else {
-			console.log('  Real account: create a "WeChat Web Account" credential, add a WeChat Web Trigger and activate');
-			console.log('  the workflow; the QR code arrives on its Login Events output and in this terminal.');
-		}
-		console.log(`  n8n log:         ${instance.logFile}`);
-		console.log(`  Ready in ${duration(progress.elapsedMs)}. Ctrl-C stops n8n and the sandbox.`);
+		const passwordNote = secrets ? `password in ${secrets.file}` : `password ${owner.password}`;
+		for (const line of readyLines({ editorUrl, ownerEmail: owner.email, passwordNote, webPhoneUrl: sandboxUrl, botChatUrl, logFile: instance.logFile, elapsed: duration(progress.elapsedMs) })) console.log(line);
 
 		if (o.check) {
-			console.log(`check: the n8n editor${sandboxUrl ? ' and the sandbox' : ''} answered HTTP 200`);
+			console.log(`check: the n8n editor${sandboxUrl ? ' and the sandbox' : ''} answered HTTP 200${botChatUrl ? ' (the Web phone and the bot chat)' : ''}`);
 			await stop(0);
 			return;
 		}

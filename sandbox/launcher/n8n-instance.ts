@@ -180,6 +180,17 @@ export class N8nInstance {
 		}
 	}
 
+	/** `id` and `name` of every workflow in the database (`n8n list:workflow`, which prints `id|name` lines). */
+	async listWorkflows(): Promise<Array<{ id: string; name: string }>> {
+		const out = await this.cli(['list:workflow']);
+		const found: Array<{ id: string; name: string }> = [];
+		for (const line of out.split('\n')) {
+			const m = /^([A-Za-z0-9_-]{1,36})\|(.+)$/.exec(line.trim());
+			if (m) found.push({ id: m[1], name: m[2] });
+		}
+		return found;
+	}
+
 	/** Activates a workflow before the server starts (1.x update:workflow, 2.x publish:workflow). */
 	async activateOffline(id: string): Promise<void> {
 		if (this.line === '2') await this.cli(['publish:workflow', `--id=${id}`]);

@@ -14,7 +14,7 @@ export const PAGE_HTML = `<!DOCTYPE html>
 body{font:14px/1.45 system-ui,"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif;margin:0;background:#d9d9d9;color:#111}
 .phone{max-width:960px;height:100vh;margin:0 auto;display:grid;grid-template-columns:300px 1fr;grid-template-rows:auto 1fr;background:#ededed;box-shadow:0 0 12px rgba(0,0,0,.15)}
 header{grid-column:1/3;background:#2e2e2e;color:#fff;padding:10px 16px;display:flex;gap:12px;align-items:center}
-header b{color:#07c160}header .who{margin-left:auto;font-size:13px;color:#ccc}
+header b{color:#07c160}header .who{margin-left:auto;font-size:13px;color:#ccc}header a{color:#9fe3bd;font-size:13px}
 aside{border-right:1px solid #d6d6d6;overflow:auto;background:#f7f7f7}
 .card{background:#fff;margin:10px;border-radius:8px;padding:12px;border:1px solid #e2e2e2}
 .card h2{font-size:15px;margin:0 0 6px}.step{display:flex;gap:8px;align-items:center;margin:6px 0}
@@ -45,7 +45,7 @@ section.chat{display:flex;flex-direction:column;min-height:0}
 .tools{padding:4px 10px 10px;font-size:12px}.tools button{padding:3px 8px;font-size:12px}
 </style></head><body>
 <div class="phone">
-<header><b>WeChat sandbox</b> the phone <span class="who" id="status">loading…</span></header>
+<header><b>WeChat sandbox</b> the phone <a id="botLink" href="#" hidden title="The iLink route: your chat with the WeChat bot">the bot chat (iLink) →</a><span class="who" id="status">loading…</span></header>
 <aside>
 <div class="card" id="login"><h2>Login</h2><div id="loginBody" class="muted">…</div></div>
 <ul class="chats" id="chats"></ul>
@@ -153,6 +153,9 @@ $('send').onclick=send;
 $('text').onkeydown=function(e){if(e.key==='Enter'&&!e.shiftKey){e.preventDefault();send()}};
 $('activity').onclick=act(function(){return api('phoneActivity',{})});
 $('logout').onclick=act(function(){return api('forceLogout',{retcode:1101})});
+// The iLink route's bot chat (its own simulator): ?ilink=<port>, else the port above this one (npm start's layout).
+var bot=new URLSearchParams(location.search).get('ilink')||String(Number(location.port)+1);
+if(/^\\d+$/.test(bot)){var botUrl=location.protocol+'//'+location.hostname+':'+bot+'/__sim/';fetch(botUrl,{mode:'no-cors'}).then(function(){$('botLink').href=botUrl;$('botLink').hidden=false},function(){})}
 refresh();setInterval(refresh,1000);
 })();
 </script></body></html>`;

@@ -13,6 +13,8 @@ import { InstanceLock } from '../../sandbox/launcher/instance-lock';
 import { portFree, portHolder, requirePortsFree } from '../../sandbox/launcher/ports';
 import { Progress } from '../../sandbox/launcher/progress';
 import { explain } from '../../sandbox/launcher/remedies';
+import { examples } from '../../sandbox/launcher/n8n-instance';
+import { BOT_CREDENTIAL, examplesToImport, importSandbox, readyLines, SANDBOX_CREDENTIAL, sandboxImportNeeded, type Imported, type SandboxN8n } from '../../sandbox/launcher/sandbox-setup';
 import { userFolderSecrets } from '../../sandbox/launcher/secrets';
 
 describe('launcher: the environment of the npm commands it runs', () => {
@@ -174,5 +176,148 @@ describe("launcher: a real account's secrets", () => {
 		const recorded = `recorded-${process.pid}`;
 		writeFileSync(path.join(dir, '.n8n', 'config'), JSON.stringify({ encryptionKey: recorded }));
 		expect(userFolderSecrets(dir).encryptionKey).toBe(recorded);
+	});
+});
+
+describe('launcher: the sandbox it sets up (both routes)', () => {
+	const WEB = 'http://127.0.0.1:8790';
+	const BOT = 'http://127.0.0.1:8791';
+
+	/** An n8n that records what the setup asks of it. */
+	function fakeN8n(inDatabase: Array<{ id: string; name: string }> = []) {
+		const calls: string[] = [];
+		const creds: Array<Record<string, unknown>> = [];
+		const n8n: SandboxN8n = {
+			importCredentials: async (c) => {
+				calls.push('credentials');
+				creds.push(...(c as Array<Record<string, unknown>>));
+			},
+			importWorkflows: async (w) => {
+				for (const wf of w as Array<{ name: string }>) calls.push(`import ${wf.name}`);
+			},
+			activateOffline: async (id) => void calls.push(`activate ${id}`),
+			listWorkflows: async () => {
+				calls.push('list');
+				return inDatabase;
+			},
+		};
+		return { n8n, calls, creds };
+	}
+
+	it('creates one credential per route, the bot one pointed at the iLink simulator with WeChat\'s limits, and activates the examples marked for it', async () => {
+		const demo = examples();
+		const imported: Imported = {};
+		let saves = 0;
+		const { n8n, calls, creds } = fakeN8n();
+		expect(sandboxImportNeeded(imported, WEB, BOT, demo)).toBe(true);
+		const done = await importSandbox(n8n, WEB, BOT, demo, imported, () => saves++);
+		expect(creds).toEqual([
+			{ id: SANDBOX_CREDENTIAL.id, name: 'WeChat Sandbox', type: 'weChatWebApi', data: expect.objectContaining({ originOverride: WEB }) },
+			{ id: BOT_CREDENTIAL.id, name: 'WeChat Bot (sandbox)', type: 'weChatIlinkApi', data: expect.objectContaining({ originOverride: BOT, sendsPerMessage: 10, windowHours: 23, throttleMinutes: 30, pairCode: '', session: '' }) },
+		]);
+		// A fresh database is not asked what it holds.
+		expect(calls).not.toContain('list');
+		expect(done.workflows).toEqual(expect.arrayContaining(['WeChat sandbox: echo bot', 'WeChat bot: AI assistant', 'WeChat bot: notify me']));
+		expect(calls).toContain('activate wechatEchoBot001');
+		expect(calls).toContain('activate wechatBotAssist1');
+		expect(calls).not.toContain('activate wechatBotNotify1');
+		expect(imported).toMatchObject({ sandboxOrigin: WEB, ilinkOrigin: BOT, workflows: true });
+		expect(new Set(imported.workflowNames)).toEqual(new Set(demo.map((e) => e.workflow.name)));
+		expect(saves).toBeGreaterThan(0);
+
+		// The next start: nothing to do. A moved iLink simulator: only the credentials again.
+		expect(sandboxImportNeeded(imported, WEB, BOT, demo)).toBe(false);
+		const again = fakeN8n();
+		expect(sandboxImportNeeded(imported, WEB, 'http://127.0.0.1:9999', demo)).toBe(true);
+		await importSandbox(again.n8n, WEB, 'http://127.0.0.1:9999', demo, imported, () => undefined);
+		expect(again.calls).toEqual(['credentials']);
+		expect(again.creds.map((c) => c.id)).toEqual([BOT_CREDENTIAL.id]);
+	});
+
+	it('a user folder from before (examples imported, names not recorded) gets the new examples only; one already there by name or id is left alone', async () => {
+		const demo = examples();
+		const imported: Imported = { sandboxOrigin: WEB, workflows: true, owner: true };
+		const before = demo.filter((e) => !String(e.workflow.name).startsWith('WeChat bot:')).map((e) => ({ id: String(e.workflow.id), name: String(e.workflow.name) }));
+		// The user renamed the notify example (same id): not overwritten.
+		before.push({ id: 'wechatBotNotify1', name: 'my renamed notifier' });
+		const { n8n, calls } = fakeN8n(before);
+		expect(sandboxImportNeeded(imported, WEB, BOT, demo)).toBe(true);
+		const done = await importSandbox(n8n, WEB, BOT, demo, imported, () => undefined);
+		expect(done.workflows).toEqual(['WeChat bot: AI assistant']);
+		expect(calls).toEqual(['credentials', 'list', 'import WeChat bot: AI assistant', 'activate wechatBotAssist1']);
+		expect(sandboxImportNeeded(imported, WEB, BOT, demo)).toBe(false);
+		// A deleted example stays deleted: recorded names are not imported again.
+		const next = fakeN8n([]);
+		await importSandbox(next.n8n, WEB, BOT, demo, imported, () => undefined);
+		expect(next.calls).toEqual([]);
+		expect(examplesToImport(demo, imported, []).todo).toEqual([]);
+	});
+
+	it('the Ready block names both routes, which is which, and their phone pages', () => {
+		const lines = readyLines({
+			editorUrl: 'http://127.0.0.1:5678/',
+			ownerEmail: 'owner@wechat-sandbox.local',
+			passwordNote: 'password Sandbox1234!',
+			webPhoneUrl: `${WEB}/__sim/`,
+			botChatUrl: `${BOT}/__sim/`,
+			logFile: '/rt/n8n.log',
+			elapsed: '16s',
+		});
+		const text = lines.join('\n');
+		const web = lines.find((l) => l.trimStart().startsWith('Web '));
+		const ilink = lines.find((l) => l.trimStart().startsWith('iLink '));
+		expect(web).toMatch(/http:\/\/127\.0\.0\.1:8790\/__sim\/ +your whole account .*refuses most real accounts on it since 2025/);
+		expect(ilink).toMatch(/http:\/\/127\.0\.0\.1:8791\/__sim\/ +the official bot: one bot chat with you; works for every account/);
+		// The two URLs start in the same column, as do the descriptions.
+		expect(web?.indexOf('http')).toBe(ilink?.indexOf('http'));
+		expect(web?.indexOf('your whole')).toBe(ilink?.indexOf('the official'));
+		expect(text).toContain('credential "WeChat Bot (sandbox)"');
+		expect(text).toContain('"WeChat bot: AI assistant" is active');
+		expect(text).toMatch(/n8n editor: +http:\/\/127\.0\.0\.1:5678\/ +\(owner owner@wechat-sandbox\.local, password Sandbox1234!\)/);
+		expect(lines[lines.length - 1]).toBe('  Ready in 16s. Ctrl-C stops n8n and the sandbox.');
+		expect(readyLines({ editorUrl: 'e', ownerEmail: 'o', passwordNote: 'password in f', logFile: 'l', elapsed: '1s' }).join('\n')).toMatch(/Real account: .*WeChat Bot \(iLink\) API/);
+	});
+});
+
+describe('launcher: the iLink example workflows', () => {
+	const byName = (name: string) => examples().find((e) => e.workflow.name === name)?.workflow as { id: string; nodes: Array<Record<string, unknown>>; connections: Record<string, { main: Array<Array<{ node: string }>> }> };
+	const wechat = (wf: ReturnType<typeof byName>) => wf.nodes.filter((n) => String(n.type).startsWith('n8n-nodes-wechat-web.'));
+
+	it.each(['WeChat bot: AI assistant', 'WeChat bot: notify me'])('%s: every WeChat node on the iLink route with the sandbox bot credential; every connection names a node', (name) => {
+		const wf = byName(name);
+		expect(wf).toBeDefined();
+		expect(wf.id).toMatch(/^[A-Za-z0-9]{16}$/);
+		for (const n of wechat(wf)) {
+			expect(n.parameters).toMatchObject({ authentication: 'weChatIlinkApi' });
+			expect(n.credentials).toEqual({ weChatIlinkApi: BOT_CREDENTIAL });
+		}
+		const names = new Set(wf.nodes.map((n) => n.name));
+		for (const [from, c] of Object.entries(wf.connections)) {
+			expect(names.has(from)).toBe(true);
+			for (const out of c.main) for (const to of out) expect(names.has(to.node)).toBe(true);
+		}
+		expect(wf.nodes.some((n) => n.type === 'n8n-nodes-base.stickyNote')).toBe(true);
+	});
+
+	it('the assistant answers the owner with a send-text reply after the typing indicator; it needs no model key', () => {
+		const wf = byName('WeChat bot: AI assistant');
+		const nodes = wechat(wf);
+		expect(nodes.find((n) => String(n.type).endsWith('.weChatWebTrigger'))).toBeDefined();
+		const reply = nodes.find((n) => (n.parameters as { operation?: string }).operation === 'sendText');
+		expect(reply?.parameters).toMatchObject({ resource: 'message', text: '={{ $json.answer }}' });
+		expect(reply?.parameters).not.toHaveProperty('recipient');
+		expect(wf.nodes.some((n) => /langchain|openAi|anthropic/i.test(String(n.type)))).toBe(false);
+	});
+
+	it('notify me checks the session status before it sends, and keeps what it may not send', () => {
+		const wf = byName('WeChat bot: notify me');
+		const order = ['Every hour', 'The notification', 'Bot status', 'May it send now?', 'Send?'];
+		for (let i = 0; i < order.length - 1; i++) expect(wf.connections[order[i]].main[0].map((c) => c.node)).toEqual([order[i + 1]]);
+		expect(wf.nodes.find((n) => n.name === 'Bot status')?.parameters).toMatchObject({ resource: 'session', operation: 'getStatus' });
+		expect(wf.connections['Send?'].main[0].map((c) => c.node)).toEqual(['Send to me']);
+		expect(wf.connections['Send?'].main[1].map((c) => c.node)).toEqual(['Not sent now: kept for later']);
+		const decide = String((wf.nodes.find((n) => n.name === 'May it send now?')?.parameters as { jsCode: string }).jsCode);
+		expect(decide).toMatch(/sendsLeft/);
+		expect(decide).toMatch(/windowExpiresAt/);
 	});
 });
