@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test code runs under plain Node */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test code runs under plain Node */
 /**
  * Exactly once on the iLink route: the simulator consumes a message when it
  * hands it out (as iLink does), so the trigger's held batch in static data is

@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports -- test code runs under plain Node */
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test code runs under plain Node */
 /**
  * The WeChat Web Trigger on the iLink route, in n8n-core's trigger context
  * against the iLink simulator: login (QR, pair code through the credential),
@@ -39,12 +39,27 @@ async function start(params: IDataObject, options: TriggerRunOptions): Promise<T
 const events = (run: TriggerRun) => run.items(1).map((i) => i.json);
 const eventNames = (run: TriggerRun) => events(run).map((e) => String(e.event));
 
-/** No token in anything the trigger emitted or logged (the logger lines go to the leak scan by themselves). */
+/**
+ * No token in anything the trigger emitted (log lines go to the leak scan by themselves): no bot
+ * token anywhere, no context token the simulator issued, and no AES key outside `media` (which
+ * carries what the action node needs to download).
+ */
 function noSecrets(run: TriggerRun): void {
-	const text = JSON.stringify(run.emitted.map((d) => d.map((items) => items.map((i: INodeExecutionData) => i.json))));
-	recordText(text);
-	for (const s of sim.issuedSecrets()) expect(text).not.toContain(s.value);
-	expect(text).not.toMatch(/context_?token/i);
+	const all = run.emitted.flatMap((d) => d.flatMap((items) => items.map((i: INodeExecutionData) => i.json)));
+	const whole = JSON.stringify(all);
+	const withoutMedia = JSON.stringify(all, (key, value: unknown) => (key === 'media' ? undefined : value));
+	recordText(withoutMedia);
+	for (const s of sim.issuedSecrets()) expect(s.kind === 'bot_token' ? whole : withoutMedia).not.toContain(s.value);
+	for (const token of contextTokens) expect(whole).not.toContain(token);
+	expect(whole).not.toMatch(/context_?token/i);
+}
+
+const contextTokens: string[] = [];
+
+function ownerSends(spec: Parameters<IlinkSimulator['ownerSends']>[0]): ReturnType<IlinkSimulator['ownerSends']> {
+	const sent = sim.ownerSends(spec);
+	contextTokens.push(sent.contextToken);
+	return sent;
 }
 
 async function bound(extra: ICredentialDataDecryptedObject = {}): Promise<StoredCredential> {
@@ -125,7 +140,7 @@ describe('messages', () => {
 		const credential = await bound();
 		const run = await start(ILINK, { credential });
 		await polling();
-		const sent = sim.ownerSends('hello bot');
+		const sent = ownerSends('hello bot');
 		const [item] = await run.waitForItems(0, 1);
 		expect(item.json).toMatchObject({ route: 'ilink', id: sent.messageId, type: 'text', text: 'hello bot', sendsLeft: 10, fromMe: false });
 		expect(BigInt(String(item.json.id))).toBeGreaterThan(BigInt(Number.MAX_SAFE_INTEGER));
@@ -138,14 +153,18 @@ describe('messages', () => {
 		expect(budget.chats[String(sim.bot()?.ownerId)]?.contextToken).toBe(sent.contextToken);
 	});
 
-	it('a voice note carries its transcript; a quote with only the server id is resolved from recent messages', async () => {
+	it('a voice note carries its transcript; a quote with only the server id is resolved from recent messages; an image keeps its media reference', async () => {
 		const run = await start(ILINK, { credential: await bound() });
 		await polling();
-		const first = sim.ownerSends('the original words');
+		const first = ownerSends('the original words');
 		await run.waitForItems(0, 1);
-		sim.ownerSends({ voice: { bytes: Buffer.from('#!SILK_V3 voice'), transcript: 'call me later' } });
-		sim.ownerSends({ text: 'about that', quote: { messageId: first.messageId, idOnly: true } });
-		const items = await run.waitForItems(0, 3);
+		ownerSends({ voice: { bytes: Buffer.from('#!SILK_V3 voice'), transcript: 'call me later' } });
+		ownerSends({ text: 'about that', quote: { messageId: first.messageId, idOnly: true } });
+		ownerSends({ image: { bytes: Buffer.from('not really a jpeg, but bytes') } });
+		const items = await run.waitForItems(0, 4);
+		// The media reference the action node downloads with; `raw` keeps no key.
+		expect(items[3].json).toMatchObject({ type: 'image', media: { route: 'ilink', kind: 'image', msgId: items[3].json.id } });
+		expect(JSON.stringify(items[3].json.raw)).not.toMatch(/aes_?key|encrypt_query_param/);
 		expect(items[1].json).toMatchObject({ type: 'voice', text: 'call me later' });
 		expect((items[1].json.media as IDataObject).kind).toBe('voice');
 		expect(items[2].json.quoted).toMatchObject({ id: first.messageId, text: 'the original words', type: 'text' });
@@ -154,15 +173,25 @@ describe('messages', () => {
 
 	it('reply window warning: a windowExpiring event before the window closes', async () => {
 		// A 6-minute window and a warning 5.9 minutes ahead: the event comes about 6 s after the message.
-		const run = await start({ ...ILINK, options: { windowWarningMinutes: 5.9 } }, { credential: await bound({ windowHours: 0.1 }) });
+		const credential = await bound({ windowHours: 0.1 });
+		const params = { ...ILINK, options: { windowWarningMinutes: 5.9 } };
+		const run = await start(params, { credential });
 		await polling();
-		sim.ownerSends('open the window');
+		ownerSends('open the window');
 		const [item] = await run.waitForItems(0, 1);
 		await waitFor(() => eventNames(run).includes('windowExpiring'), 15000, 'windowExpiring');
 		const warning = events(run).find((e) => e.event === 'windowExpiring');
 		expect(warning).toMatchObject({ route: 'ilink', windowExpiresAt: item.json.windowExpiresAt, chatId: sim.bot()?.ownerId });
 		expect(String(warning?.message)).toMatch(/write to the bot/i);
 		expect(eventNames(run).filter((e) => e === 'windowExpiring')).toHaveLength(1);
+		await run.closeFunction();
+
+		// A restart knows the open window (the budget in the credential) and that it was warned about.
+		const again = await start(params, { credential: { ...credential, data: run.credentials.stored(credential.id) }, staticData: run.savedStaticData() });
+		await waitFor(() => eventNames(again).includes('sessionRestored'), 8000, 'sessionRestored');
+		await polling();
+		await new Promise((r) => setTimeout(r, 800));
+		expect(eventNames(again)).not.toContain('windowExpiring');
 	});
 });
 

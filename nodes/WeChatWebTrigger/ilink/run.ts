@@ -74,7 +74,7 @@ export class IlinkTriggerRun {
 		const sink = this.delivery.waitsForRuns ? checkpointSink(this.transport) : null;
 		this.checkpoints = new CheckpointWriter(this.staticData, ILINK_ROUTE, sink, start.seq);
 		this.login = new IlinkLogin(this.scope, this.client);
-		this.warnings = new WindowWarnings(this.scope, settings.warnBeforeMs, () => this.bot());
+		this.warnings = new WindowWarnings(this.scope, settings.warnBeforeMs, () => this.bot(), this.staticData);
 	}
 
 	static async create(ctx: ITriggerFunctions): Promise<IlinkTriggerRun> {
