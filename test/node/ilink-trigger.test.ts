@@ -4,7 +4,10 @@
  * against the iLink simulator: login (QR, pair code through the credential),
  * messages as items, a stale session, the reply-window warning.
  */
-import type { ICredentialDataDecryptedObject, IDataObject, INodeExecutionData } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, INode, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+import { LoginFailedError, QuotaExhaustedError, SessionStaleError, ThrottledError, WindowClosedError } from '../../lib/ilink';
+import { toNodeError } from '../../nodes/shared/errors';
 import type { IlinkSimulator } from '../../sandbox/ilink-simulator';
 import { recordText, registerSecretSource } from '../helpers/secret-scan';
 import type { StoredCredential, TriggerRun, TriggerRunOptions } from './harness';
@@ -234,5 +237,35 @@ describe('stale session (-14)', () => {
 		const run = await start(ILINK, { credential });
 		const [qr] = await run.waitForItems(1, 1);
 		expect(qr.json.event).toBe('qr');
+	});
+});
+
+describe('one receive loop per bot', () => {
+	it('a second active workflow on the same credential waits until the first one is deactivated', async () => {
+		const credential = await bound();
+		const first = await start(ILINK, { credential });
+		await waitFor(() => eventNames(first).includes('sessionRestored'), 8000, 'first sessionRestored');
+		const second = await start(ILINK, { credential });
+		await polling();
+		expect(second.emitted).toHaveLength(0);
+		await first.closeFunction();
+		await waitFor(() => eventNames(second).includes('sessionRestored'), 12000, 'second takes over');
+		const sent = ownerSends('for the second one');
+		const [item] = await second.waitForItems(0, 1);
+		expect(item.json.id).toBe(sent.messageId);
+		expect(first.items(0)).toHaveLength(0);
+	});
+});
+
+describe('errors', () => {
+	it.each([
+		new SessionStaleError('getupdates'),
+		new ThrottledError(Date.now() + 60_000),
+		new WindowClosedError('someone@im.wechat', 'the owner has not written yet'),
+		new QuotaExhaustedError(10, 1, 0),
+		new LoginFailedError('no number was entered'),
+	].map((e) => [e.code, e] as const))('%s is a NodeOperationError (the user must act)', (_code, error) => {
+		const node = { id: '1', name: 'WeChat Web Trigger', type: 'weChatWebTrigger', typeVersion: 1, position: [0, 0], parameters: {} } as INode;
+		expect(toNodeError(node, error)).toBeInstanceOf(NodeOperationError);
 	});
 });
