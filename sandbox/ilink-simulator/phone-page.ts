@@ -102,12 +102,13 @@ function renderBudget(){
 	var body=$('budgetBody');body.textContent='';body.className='';
 	var b=view.budget,kv=el('div',null,'kv');
 	function row(k,v,cls){kv.appendChild(el('span',k));kv.appendChild(el('span',v,cls))}
-	row('WeChat time',when(view.now)+(view.clockAdvancedMs?' (+'+span(view.clockAdvancedMs)+')':''));
+	row('WeChat time',(view.clockAdvancedMs?new Date(view.now).toLocaleDateString([], {month:'short',day:'numeric'})+' ':'')+when(view.now)+(view.clockAdvancedMs?' (clock moved +'+span(view.clockAdvancedMs)+')':''));
 	if(!b){row('Bot','not bound yet');body.appendChild(kv);$('pastWindow').disabled=true;return}
 	if(b.windowClosesAt==null)row('Reply window','not open: write to the bot first','err');
 	else if(b.windowOpen)row('Reply window','open until '+when(b.windowClosesAt)+' (in '+span(b.windowClosesAt-view.now)+')','ok');
 	else row('Reply window','closed since '+when(b.windowClosesAt)+': write to the bot to reopen it','err');
-	row('Sends left',b.sendsLeft+' of '+b.sendsPerOwnerMessage+' until you write again',b.sendsLeft?'ok':'err');
+	if(b.windowClosesAt!=null&&!b.windowOpen)row('Sends left','none while the window is closed','err');
+	else row('Sends left',b.sendsLeft+' of '+b.sendsPerOwnerMessage+' until you write again',b.sendsLeft?'ok':'err');
 	if(b.blockedUntil)row('Blocked','until '+when(b.blockedUntil),'err');
 	body.appendChild(kv);
 	$('pastWindow').disabled=!b.windowOpen;

@@ -4,7 +4,10 @@
  * project's .npmrc, ignore-scripts=true included, as it does for a user), on a
  * copy of a working runtime, never the one the other suites use:
  *   (a) the Node 24 binary deleted → reinstalled; both URLs answer 200, the echo
- *       workflow answers a message typed on the phone, Ctrl-C leaves nothing running;
+ *       workflow answers a message typed on the phone; the iLink simulator runs beside
+ *       it with the bot credential pointed at it, both routes are in the Ready block,
+ *       the Web phone links to the bot chat, whose QR the active bot example asked for;
+ *       Ctrl-C leaves nothing running;
  *   (b) sqlite3 replaced by a module built for Node 20's ABI → without a compiler on PATH,
  *       the cause and the remedy; with one, rebuilt; same checks,
  *       a second `npm start` meanwhile says where the first one is, and after the
@@ -17,12 +20,15 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statS
 import { createServer, type Server } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ensureN8n, ROOT, RUNTIME, sleep, VERSIONS } from '../../sandbox/launcher/n8n-instance';
+import { ensureN8n, N8nInstance, ROOT, RUNTIME, sleep, VERSIONS } from '../../sandbox/launcher/n8n-instance';
+import { BOT_CREDENTIAL } from '../../sandbox/launcher/sandbox-setup';
 import { launchChromium } from './browser';
 import { n8nDir, nodeBinDir } from '../../sandbox/launcher/runtime';
 
 const N8N_PORT = 5741;
 const SANDBOX_PORT = 8841;
+/** The iLink simulator: the sandbox port + 1 unless WECHAT_ILINK_SANDBOX_PORT says otherwise. */
+const ILINK_PORT = SANDBOX_PORT + 1;
 const COPY = path.join(ROOT, '.e2e', 'launcher-runtime');
 const SHOTS = path.join(ROOT, '.e2e', 'screenshots');
 
@@ -124,6 +130,12 @@ async function ctrlC(l: Launch): Promise<void> {
 	expect(processesUsingCopy()).toEqual([]);
 	await expect(status(`http://127.0.0.1:${N8N_PORT}/healthz`)).rejects.toThrow();
 	await expect(status(`http://127.0.0.1:${SANDBOX_PORT}/__sim/`)).rejects.toThrow();
+	await expect(status(`http://127.0.0.1:${ILINK_PORT}/__sim/`)).rejects.toThrow();
+}
+
+async function botPhone(): Promise<{ login?: { status: string }; bot?: { botId: string }; chat: Array<{ from: string; text?: string }> }> {
+	const res = await fetch(`http://127.0.0.1:${ILINK_PORT}/__sim/phone`);
+	return (await res.json()) as { login?: { status: string }; bot?: { botId: string }; chat: Array<{ from: string; text?: string }> };
 }
 
 async function simApi(p: string, body?: unknown): Promise<Record<string, unknown>> {
@@ -205,6 +217,18 @@ describe('npm start on a damaged runtime', () => {
 		expect(execFileSync(bin, ['--version'], { encoding: 'utf8' })).toMatch(/^v24\./);
 		expect(await status(`http://127.0.0.1:${N8N_PORT}/`)).toBe(200);
 		expect(await status(`http://127.0.0.1:${SANDBOX_PORT}/__sim/`)).toBe(200);
+		// Both routes, side by side in the Ready block; the iLink simulator answers on its own port.
+		expect(out).toMatch(new RegExp(`\\n {4}Web {4}http://127\\.0\\.0\\.1:${SANDBOX_PORT}/__sim/ +your whole account .*since 2025`));
+		expect(out).toMatch(new RegExp(`\\n {4}iLink  http://127\\.0\\.0\\.1:${ILINK_PORT}/__sim/ +the official bot: one bot chat with you; works for every account`));
+		expect(out).toMatch(/✓ importing the sandbox credentials and example workflows/);
+		expect(await status(`http://127.0.0.1:${ILINK_PORT}/__sim/`)).toBe(200);
+		// The active "WeChat bot: AI assistant" started a QR login on the bot's service.
+		let botQr = false;
+		for (let i = 0; i < 60 && !botQr; i++) {
+			botQr = (await botPhone()).login?.status === 'wait';
+			if (!botQr) await sleep(1000);
+		}
+		expect(botQr).toBe(true);
 
 		// The first minute a user has, in a real browser on the phone page: Scan, then
 		// Confirm, write to a chat, and the echo workflow's answer appears in that chat.
@@ -215,6 +239,8 @@ describe('npm start on a damaged runtime', () => {
 			if (!waiting) await sleep(1000);
 		}
 		expect(waiting).toBe(true);
+		// n8n's command line on the launcher's user folder (the sandbox's key): runs and reads what npm start set up.
+		const folder = new N8nInstance({ line: '2', port: N8N_PORT, userFolder: path.join(COPY, 'home-2-sandbox') });
 		const browser = await launchChromium();
 		try {
 			const page = await (await browser.newContext({ viewport: { width: 1100, height: 700 } })).newPage();
@@ -238,10 +264,52 @@ describe('npm start on a damaged runtime', () => {
 			await page.locator('.row.out .bubble', { hasText: `You said: ${text}` }).waitFor({ timeout: 60_000 });
 			mkdirSync(SHOTS, { recursive: true });
 			await page.screenshot({ path: path.join(SHOTS, 'sandbox-phone.png') });
+
+			// The Web phone links to the bot chat; there: Scan, Confirm, write to the bot, its answer arrives.
+			const link = page.locator('#botLink');
+			await link.waitFor();
+			expect(await link.getAttribute('href')).toBe(`http://127.0.0.1:${ILINK_PORT}/__sim/`);
+			await link.click();
+			await page.waitForURL(`http://127.0.0.1:${ILINK_PORT}/__sim/`);
+			await page.locator('#login button', { hasText: 'Scan' }).click();
+			await page.waitForFunction(() => Array.from(document.querySelectorAll<HTMLButtonElement>('#login button')).some((b) => b.textContent === 'Confirm' && !b.disabled));
+			await page.locator('#login button', { hasText: 'Confirm' }).click();
+			await page.locator('#status', { hasText: 'bot bound' }).waitFor({ timeout: 60_000 });
+			// The trigger takes the session and polls.
+			for (let i = 0; i < 60 && !(await page.locator('#status', { hasText: 'n8n listening' }).count()); i++) await sleep(1000);
+			// "WeChat bot: notify me" before the owner ever wrote: the window is not open, so it keeps the notification and sends nothing.
+			const early = await folder.execute('wechatBotNotify1');
+			expect(early.data.resultData.error).toBeUndefined();
+			const ran = early.data.resultData.runData;
+			expect(ran['Not sent now: kept for later']?.[0]?.data?.main[0]?.[0]?.json).toMatchObject({ send: false, reason: expect.stringMatching(/window is closed/) });
+			expect(ran['Send to me']).toBeUndefined();
+			expect((await botPhone()).chat).toEqual([]);
+			// Then the owner writes.
+			const question = '现在几点了？';
+			await page.locator('#text').fill(question);
+			await page.locator('#send').click();
+			await page.locator('.row.out .bubble', { hasText: question }).waitFor({ timeout: 10_000 });
+			await page.locator('.row.in .bubble').first().waitFor({ timeout: 60_000 });
+			const phone = await botPhone();
+			expect(phone.chat.filter((m) => m.from === 'bot').map((m) => m.text)).toEqual([expect.stringMatching(/^It is \d{4}-\d\d-\d\d \d\d:\d\d UTC\.$/)]);
+			await page.locator('#budgetBody', { hasText: /Sends left\s*9 of 10/ }).waitFor({ timeout: 10_000 });
+			// Now the window is open: "notify me" sends (the kept notification with it, in one message).
+			const later = await folder.execute('wechatBotNotify1');
+			expect(later.data.resultData.error).toBeUndefined();
+			expect(later.data.resultData.runData['Send to me']?.[0]?.data?.main[0]?.[0]?.json).toMatchObject({ sendsLeft: 8 });
+			const notified = (await botPhone()).chat.filter((m) => m.from === 'bot').pop();
+			expect(notified?.text).toMatch(/Hourly check at \d\d:\d\d UTC: all systems normal\.$/);
+			await page.locator('#budgetBody', { hasText: /Sends left\s*8 of 10/ }).waitFor({ timeout: 10_000 });
+			await page.screenshot({ path: path.join(SHOTS, 'sandbox-bot-chat.png') });
 		} finally {
 			await browser.close();
 		}
 		await ctrlC(l);
+		// The bot credential, pointed at the iLink simulator, is in n8n's database.
+		const cred = await folder.exportCredential(BOT_CREDENTIAL.id);
+		expect(cred).toMatchObject({ originOverride: `http://127.0.0.1:${ILINK_PORT}`, sendsPerMessage: 10 });
+		const names = (await folder.listWorkflows()).map((w) => w.name);
+		expect(names).toEqual(expect.arrayContaining(['WeChat sandbox: echo bot', 'WeChat bot: AI assistant', 'WeChat bot: notify me']));
 	}, 12 * 60 * 1000);
 
 	it('(b) rebuilds a sqlite3 built for the wrong Node ABI; a second npm start says where the first one is', async () => {
