@@ -28,12 +28,16 @@ export class IlinkLogin {
 		private readonly client: IlinkClient,
 	) {}
 
-	/** Log in until it works (true) or the trigger closes (false); a failure nobody can retry throws. */
-	async loginRounds(): Promise<boolean> {
+	/**
+	 * Log in until it works (true) or the trigger closes (false); a failure nobody can retry throws.
+	 * `staleToken`: the stored token is known dead, so it is not offered (iLink could answer
+	 * "already bound" with it and hand the dead session back).
+	 */
+	async loginRounds(staleToken = false): Promise<boolean> {
 		let pause = LOGIN_PAUSE_START_MS;
 		for (let attempt = 0; !this.scope.closing; ) {
 			try {
-				await this.loginOnce();
+				await this.loginOnce(staleToken);
 				return true;
 			} catch (error) {
 				if (this.scope.closing) return false;
@@ -68,13 +72,14 @@ export class IlinkLogin {
 		this.phonePending = null;
 	}
 
-	private async loginOnce(): Promise<void> {
+	private async loginOnce(staleToken: boolean): Promise<void> {
 		// Codes in the field before this login began belong to an earlier one.
 		const tried = new Set<string>();
 		const before = await this.readPairCode();
 		if (before) tried.add(before);
 		await this.client.login({
 			signal: this.scope.signal,
+			...(staleToken ? { previousTokens: [] } : {}),
 			verifyCode: async ({ signal }) => {
 				const code = await this.waitForPairCode(tried, signal ?? this.scope.signal);
 				tried.add(code);

@@ -163,14 +163,16 @@ export class IlinkTriggerRun {
 	private async connect(): Promise<boolean> {
 		const userStarted = this.scope.manual || this.ctx.getActivationMode() === 'activate';
 		let login = !this.client.hasSession;
+		let stale = false;
 		if (!login) {
 			const verdict = staleBefore(this.ctx, this.scope.manual, this.account);
 			if (verdict === 'idle') return false;
-			login = verdict === 'login' || (userStarted && (await this.storedIsStale()));
+			stale = verdict === 'login' || (userStarted && (await this.storedIsStale()));
+			login = stale;
 		}
 		if (this.scope.closing) return false;
 		if (login) {
-			if (!(await this.login.loginRounds())) return false;
+			if (!(await this.login.loginRounds(stale))) return false;
 			// The bot token goes to the credential now, not with the next poll: other workflows and workers read it there.
 			await this.transport.flush();
 			this.account = ilinkFingerprint(this.client.toJSON());
