@@ -138,6 +138,29 @@ describe('login', () => {
 	});
 });
 
+describe('login, more', () => {
+	it('nobody scans three QR codes: a loginTimeout event, and no more QR codes for now', async () => {
+		const run = await start(ILINK, { credential: ilinkCredential(sim) });
+		for (let n = 1; n <= 3; n++) {
+			await run.waitForItems(1, n);
+			sim.expire();
+		}
+		await waitFor(() => eventNames(run).includes('loginTimeout'), 8000, 'loginTimeout');
+		expect(eventNames(run)).toEqual(['qr', 'qr', 'qr', 'loginTimeout']);
+		expect(run.emitErrors).toHaveLength(0);
+	});
+
+	it('manual run with a stored session: the first message answers the run', async () => {
+		const run = await start(ILINK, { credential: await bound(), mode: 'manual' });
+		const answer = run.runManual();
+		await polling();
+		const sent = ownerSends('test run');
+		const [messages, loginEvents] = await answer;
+		expect(messages[0].json).toMatchObject({ id: sent.messageId, text: 'test run', route: 'ilink' });
+		expect(loginEvents).toHaveLength(0);
+	});
+});
+
 describe('messages', () => {
 	it('one item per message: route, exact 64-bit id, window and sends left; the context token only in the credential', async () => {
 		const credential = await bound();
