@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test code runs under plain Node */
 /**
  * iLink helpers for node-level tests: the iLink simulator with short holds, a
  * bound session made by a plain client (to seed a credential, as the command
