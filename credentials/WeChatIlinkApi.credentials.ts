@@ -94,7 +94,11 @@ export class WeChatIlinkApi implements ICredentialType {
 		const origin = typeof credentials.originOverride === 'string' ? credentials.originOverride.trim() : '';
 		if (origin) parseOriginOverride(origin);
 		const session = ilinkSessionForCredential(credentials);
-		if (!session) throw new Error(ILINK_NOT_LOGGED_IN_MESSAGE);
+		if (!session) {
+			// Log Out of the action node forgot the session: store that (the request carries no token).
+			if (credentials.loggedOutAt) return { session: '', sessionRevision: String(Date.now()) };
+			throw new Error(ILINK_NOT_LOGGED_IN_MESSAGE);
+		}
 		if (!readIlinkSession(session)) {
 			throw new Error('The iLink session in this credential cannot be read. Paste the whole state file again, or log in again with the trigger.');
 		}

@@ -26,6 +26,7 @@ import { weChatWebApiTest } from '../shared/credential-test';
 import { routeOf, routeProperty } from '../shared/route-choice';
 import { weChatIlinkApiTest } from '../shared/ilink-credential-test';
 import { executeIlink } from './ilink/execute';
+import { ilinkRouteNotice } from './descriptions/IlinkDescription';
 
 const ITEM_OPERATIONS: Record<string, Record<string, ItemOperation>> = {
 	message: messageOperations,
@@ -62,6 +63,7 @@ export class WeChatWeb implements INodeType {
 				name: 'resource',
 				type: 'options',
 				noDataExpression: true,
+				displayOptions: { show: { authentication: ['weChatWebApi'] } },
 				options: [
 					{ name: 'Contact', value: 'contact' },
 					{ name: 'Media', value: 'media' },
@@ -70,6 +72,20 @@ export class WeChatWeb implements INodeType {
 				],
 				default: 'message',
 			},
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				displayOptions: { show: { authentication: ['weChatIlinkApi'] } },
+				options: [
+					{ name: 'Media', value: 'media' },
+					{ name: 'Message', value: 'message' },
+					{ name: 'Session', value: 'session' },
+				],
+				default: 'message',
+			},
+			ilinkRouteNotice,
 			...messageOperationList,
 			...messageFields,
 			...contactOperationList,

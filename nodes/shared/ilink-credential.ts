@@ -130,6 +130,8 @@ export const ilinkCredentialRules: CredentialRules = {
 	type: ILINK_CREDENTIAL_TYPE,
 	apply(stored, update, warn) {
 		const data: ICredentialDataDecryptedObject = { ...stored, sessionRevision: '' };
+		// Log Out (the action node): forget the session, pasted or stored; the next trigger activation logs in again.
+		if (update.session === '') return { ...data, session: '', sessionImport: '', budget: JSON.stringify(emptyBudget()), checkpoint: '', loggedOutAt: String(Date.now()) };
 		const current = ilinkSessionForCredential(stored);
 		let session = current;
 		if (update.session !== undefined) {
@@ -138,6 +140,7 @@ export const ilinkCredentialRules: CredentialRules = {
 				return undefined;
 			}
 			data.session = update.session;
+			delete data.loggedOutAt;
 			// A newly bound bot: the old conversations' tokens and counts mean nothing to it.
 			if (botOf(current) !== botOf(update.session)) data.budget = JSON.stringify(emptyBudget());
 			session = update.session;

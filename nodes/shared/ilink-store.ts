@@ -56,6 +56,12 @@ export class IlinkSessionTransport implements HttpTransport {
 		this.inner.persistOnNextRequest({ checkpoint });
 	}
 
+	/** Log Out: the credential forgets its session (and budget, checkpoint) with the next request; nothing of this client is written after. */
+	forgetSession(): void {
+		this.client = undefined;
+		this.inner.persistOnNextRequest({ session: '' });
+	}
+
 	/** True when the session or budget differs from what the credential got last. */
 	get changed(): boolean {
 		return this.queueChanges(false);

@@ -1,6 +1,9 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { DEFAULT_MAX_SIZE_MB } from '../actions/media';
-import { chatLocator, outputBinaryField } from './fields';
+
+/** iLink's own inbound media cap (the official client's 100 MB). */
+export const ILINK_DEFAULT_MAX_SIZE_MB = 100;
+import { chatLocator, outputBinaryField, ROUTE_ILINK, ROUTE_WEB } from './fields';
 
 export const mediaOperations: INodeProperties[] = [
 	{
@@ -8,7 +11,7 @@ export const mediaOperations: INodeProperties[] = [
 		name: 'operation',
 		type: 'options',
 		noDataExpression: true,
-		displayOptions: { show: { resource: ['media'] } },
+		displayOptions: { show: { resource: ['media'], ...ROUTE_WEB } },
 		options: [
 			{
 				name: 'Download',
@@ -25,9 +28,26 @@ export const mediaOperations: INodeProperties[] = [
 		],
 		default: 'download',
 	},
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['media'], ...ROUTE_ILINK } },
+		options: [
+			{
+				name: 'Download',
+				value: 'download',
+				action: 'Download media',
+				description: 'Download the image, voice note, video or file of a message to the bot as binary data, decrypted',
+			},
+		],
+		default: 'download',
+	},
 ];
 
-const DOWNLOAD = { resource: ['media'], operation: ['download'] };
+const DOWNLOAD = { resource: ['media'], operation: ['download'], ...ROUTE_WEB };
+const ILINK_DOWNLOAD = { resource: ['media'], operation: ['download'], ...ROUTE_ILINK };
 const BY_ID = { ...DOWNLOAD, source: ['fields'] };
 
 export const mediaFields: INodeProperties[] = [
@@ -117,7 +137,17 @@ export const mediaFields: INodeProperties[] = [
 		description: 'FileName of the file message',
 		displayOptions: { show: { ...BY_ID, mediaKind: ['file'] } },
 	},
-	chatLocator('chat', 'Contact or Group', 'Whose profile picture to download', { resource: ['media'], operation: ['getAvatar'] }),
+	{
+		displayName: 'Media Reference Field',
+		name: 'mediaField',
+		type: 'string',
+		default: 'media',
+		required: true,
+		description:
+			'The input field holding the media reference the WeChat Web Trigger emits for a message to the bot (default "media"); use dots for nested fields. A whole message item works too.',
+		displayOptions: { show: ILINK_DOWNLOAD },
+	},
+	chatLocator('chat', 'Contact or Group', 'Whose profile picture to download', { resource: ['media'], operation: ['getAvatar'], ...ROUTE_WEB }),
 	outputBinaryField({ resource: ['media'] }),
 	{
 		displayName: 'Options',
@@ -153,6 +183,32 @@ export const mediaFields: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 0.01, numberPrecision: 2 },
 				default: DEFAULT_MAX_SIZE_MB,
+				description: 'Refuse media larger than this; the download stops as soon as it passes the limit',
+			},
+		],
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		displayOptions: { show: ILINK_DOWNLOAD },
+		options: [
+			{
+				displayName: 'File Name',
+				name: 'fileName',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. photo.jpg',
+				description: 'Name the binary data this way instead of the name WeChat gives',
+			},
+			{
+				displayName: 'Maximum Size (MB)',
+				name: 'maxSizeMb',
+				type: 'number',
+				typeOptions: { minValue: 0.01, numberPrecision: 2 },
+				default: ILINK_DEFAULT_MAX_SIZE_MB,
 				description: 'Refuse media larger than this; the download stops as soon as it passes the limit',
 			},
 		],

@@ -1,5 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
-import { chatLocator, inputBinaryField } from './fields';
+import { chatLocator, inputBinaryField, ROUTE_ILINK, ROUTE_WEB } from './fields';
 
 export const messageOperations: INodeProperties[] = [
 	{
@@ -7,7 +7,7 @@ export const messageOperations: INodeProperties[] = [
 		name: 'operation',
 		type: 'options',
 		noDataExpression: true,
-		displayOptions: { show: { resource: ['message'] } },
+		displayOptions: { show: { resource: ['message'], ...ROUTE_WEB } },
 		options: [
 			{
 				name: 'Forward',
@@ -54,18 +54,77 @@ export const messageOperations: INodeProperties[] = [
 		],
 		default: 'sendText',
 	},
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['message'], ...ROUTE_ILINK } },
+		options: [
+			{
+				name: 'Send File',
+				value: 'sendFile',
+				action: 'Send a file',
+				description: 'Send binary data to the owner as a file attachment',
+			},
+			{
+				name: 'Send Image',
+				value: 'sendImage',
+				action: 'Send an image',
+				description: 'Send a picture from binary data to the owner',
+			},
+			{
+				name: 'Send Media',
+				value: 'sendMedia',
+				action: 'Send media',
+				description: 'Send binary data to the owner as an image, video or file, chosen by its MIME type',
+			},
+			{
+				name: 'Send Text',
+				value: 'sendText',
+				action: 'Send a text message',
+				description: 'Send a text message to the owner (long text goes out in pieces of 4000 characters, each one send)',
+			},
+			{
+				name: 'Send Typing',
+				value: 'sendTyping',
+				action: 'Show or stop typing',
+				description: 'Show "typing…" in the owner\'s chat with the bot, or stop showing it (not a message: uses no send budget)',
+			},
+			{
+				name: 'Send Video',
+				value: 'sendVideo',
+				action: 'Send a video',
+				description: 'Send a video from binary data to the owner',
+			},
+		],
+		default: 'sendText',
+	},
 ];
 
 const SENDS = ['sendText', 'sendImage', 'sendVideo', 'sendFile', 'sendEmoticon', 'forward'];
-const BINARY_SENDS = ['sendImage', 'sendVideo', 'sendFile'];
+/** `sendMedia` exists on the iLink route only. */
+const BINARY_SENDS = ['sendImage', 'sendVideo', 'sendFile', 'sendMedia'];
+const ILINK_SENDS = ['sendText', 'sendImage', 'sendVideo', 'sendFile', 'sendMedia', 'sendTyping'];
 
 export const messageFields: INodeProperties[] = [
-	chatLocator('recipient', 'Recipient', 'The contact or group to send to', { resource: ['message'], operation: SENDS }),
+	chatLocator('recipient', 'Recipient', 'The contact or group to send to', { resource: ['message'], operation: SENDS, ...ROUTE_WEB }),
 	chatLocator('recipient', 'Recipient', 'The chat the message was sent to', {
 		resource: ['message'],
 		operation: ['revoke'],
 		revokeSource: ['fields'],
+		...ROUTE_WEB,
 	}),
+	{
+		displayName: 'User ID',
+		name: 'userId',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. o9cq80yy…@im.wechat',
+		description:
+			"Leave empty to send to the bot's owner, the only person an iLink bot can reach. Otherwise the owner's iLink user ID, as Session → Get Status or a trigger item (chat) shows it.",
+		displayOptions: { show: { resource: ['message'], operation: ILINK_SENDS, ...ROUTE_ILINK } },
+	},
 
 	// Send Text
 	{
@@ -75,7 +134,7 @@ export const messageFields: INodeProperties[] = [
 		typeOptions: { rows: 4 },
 		default: '',
 		required: true,
-		description: 'The message text; new lines and emoji are kept',
+		description: 'The message text; new lines and emoji are kept. On the iLink route every 4000 characters are one send of the budget.',
 		displayOptions: { show: { resource: ['message'], operation: ['sendText'] } },
 	},
 	{
@@ -84,7 +143,7 @@ export const messageFields: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add option',
 		default: {},
-		displayOptions: { show: { resource: ['message'], operation: ['sendText'] } },
+		displayOptions: { show: { resource: ['message'], operation: ['sendText'], ...ROUTE_WEB } },
 		options: [
 			{
 				displayName: 'Add Mention Text',
@@ -125,6 +184,17 @@ export const messageFields: INodeProperties[] = [
 				description: 'Send under this name instead of the binary data\'s file name',
 			},
 		],
+	},
+
+	// Send Typing (iLink)
+	{
+		displayName: 'Typing',
+		name: 'typing',
+		type: 'boolean',
+		default: true,
+		description:
+			'Whether to show "typing…" (on, e.g. while an AI agent works on the answer) or stop showing it (off, e.g. when the answer is sent). Typing uses no send budget.',
+		displayOptions: { show: { resource: ['message'], operation: ['sendTyping'], ...ROUTE_ILINK } },
 	},
 
 	// Send Emoticon

@@ -1,4 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
+import { ROUTE_ILINK, ROUTE_WEB } from './fields';
 
 export const sessionOperations: INodeProperties[] = [
 	{
@@ -6,7 +7,7 @@ export const sessionOperations: INodeProperties[] = [
 		name: 'operation',
 		type: 'options',
 		noDataExpression: true,
-		displayOptions: { show: { resource: ['session'] } },
+		displayOptions: { show: { resource: ['session'], ...ROUTE_WEB } },
 		options: [
 			{
 				name: 'Get Status',
@@ -26,6 +27,30 @@ export const sessionOperations: INodeProperties[] = [
 				value: 'logout',
 				action: 'Log out of the session',
 				description: 'End the WeChat Web session (the trigger stops receiving until the next login)',
+			},
+		],
+		default: 'getStatus',
+	},
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['session'], ...ROUTE_ILINK } },
+		options: [
+			{
+				name: 'Get Status',
+				value: 'getStatus',
+				action: 'Get session status',
+				description:
+					'Whether the bot is logged in, its bot and owner IDs, until when the owner\'s reply window is open and how many sends are left',
+			},
+			{
+				name: 'Log Out',
+				value: 'logout',
+				action: 'Log out of the session',
+				description:
+					'Forget the bot session stored in the credential; the next activation of a WeChat Web Trigger with this credential logs in again with a new QR code',
 			},
 		],
 		default: 'getStatus',

@@ -2,6 +2,10 @@ import type { INodeProperties } from 'n8n-workflow';
 
 type Show = NonNullable<NonNullable<INodeProperties['displayOptions']>['show']>;
 
+/** displayOptions parts: a field or operation list of one route only (the `authentication` parameter picks the route). */
+export const ROUTE_WEB = { authentication: ['weChatWebApi'] };
+export const ROUTE_ILINK = { authentication: ['weChatIlinkApi'] };
+
 /**
  * A contact or group picker: a searchable list, the session UserName, or a name
  * resolved at run time (UserNames change at every login, names do not).
