@@ -26,7 +26,10 @@ async function test(data: ICredentialDataDecryptedObject) {
 
 it('both nodes name the test, and the credential has no request-expression test of its own (it would win)', () => {
 	for (const node of [new WeChatWeb(), new WeChatWebTrigger()]) {
-		expect(node.description.credentials).toEqual([expect.objectContaining({ name: 'weChatWebApi', testedBy: 'weChatWebApiTest' })]);
+		expect(node.description.credentials).toEqual([
+			expect.objectContaining({ name: 'weChatWebApi', testedBy: 'weChatWebApiTest' }),
+			expect.objectContaining({ name: 'weChatIlinkApi', testedBy: 'weChatIlinkApiTest' }),
+		]);
 		expect(node.methods?.credentialTest?.weChatWebApiTest).toBe(weChatWebApiTest);
 	}
 	expect((new WeChatWebApi() as { test?: unknown }).test).toBeUndefined();
