@@ -33,6 +33,54 @@ export interface ChatBudget {
 	/** Ms since the epoch of the owner's newest message in this chat. */
 	lastInboundAt?: number;
 	sendsSince: number;
+	/**
+	 * The sends that count against the owner's newest message, by id (see
+	 * SendMark): two copies of the budget merge without counting a send twice,
+	 * and a send that reached the server after the owner's next message — a
+	 * reply racing the owner's follow-up — counts against that message too, as
+	 * the server counts it.
+	 */
+	sends?: Record<string, SendMark>;
+}
+
+/** One send: `at` is when it was reserved, or when it finished once `done`. */
+export interface SendMark {
+	at: number;
+	done?: boolean;
+}
+
+/** A send finished this long before the owner's message may still have reached the server after it (clock skew, latency). */
+export const STRADDLE_MS = 2000;
+/** A send reserved and never finished (its process died) stops counting after this long. */
+export const IN_FLIGHT_MS = 5 * 60_000;
+/** Marks kept per chat (more than any window allows). */
+const MAX_MARKS = 100;
+
+/** Whether a send may count against an owner message at `inboundAt`. */
+function countsFor(mark: SendMark, inboundAt: number | undefined): boolean {
+	if (inboundAt === undefined) return true;
+	return (mark.done ? mark.at : mark.at + IN_FLIGHT_MS) >= inboundAt - STRADDLE_MS;
+}
+
+/** The marks of `chats` (one or more copies) that count for `inboundAt`, by id (a finished mark wins over its reservation). */
+function marksFor(inboundAt: number | undefined, ...copies: Array<Record<string, SendMark> | undefined>): Record<string, SendMark> {
+	const out: Record<string, SendMark> = {};
+	for (const marks of copies) {
+		for (const [id, m] of Object.entries(marks ?? {})) {
+			if (id === '__proto__' || !countsFor(m, inboundAt)) continue;
+			const prev = out[id];
+			if (!prev || (m.done && !prev.done) || (!!m.done === !!prev.done && m.at > prev.at)) out[id] = { at: m.at, ...(m.done ? { done: true } : {}) };
+		}
+	}
+	const ids = Object.keys(out);
+	for (const id of ids.slice(0, Math.max(0, ids.length - MAX_MARKS))) delete out[id];
+	return out;
+}
+
+/** Sends of a copy not recorded as marks (budgets written before marks existed). */
+function unmarked(c: ChatBudget | undefined): number {
+	if (!c) return 0;
+	return Math.max(0, c.sendsSince - Object.keys(c.sends ?? {}).length);
 }
 
 export interface BudgetState {
@@ -80,9 +128,21 @@ export function readBudget(value: unknown): BudgetState {
 			contextToken: typeof c.contextToken === 'string' ? c.contextToken : undefined,
 			lastInboundAt: typeof c.lastInboundAt === 'number' ? c.lastInboundAt : undefined,
 			sendsSince: typeof c.sendsSince === 'number' && c.sendsSince >= 0 ? c.sendsSince : 0,
+			...readMarks((c as { sends?: unknown }).sends),
 		};
 	}
 	return { version: 1, chats, blockedUntil: typeof v.blockedUntil === 'number' ? v.blockedUntil : undefined };
+}
+
+function readMarks(value: unknown): { sends?: Record<string, SendMark> } {
+	if (!value || typeof value !== 'object') return {};
+	const sends: Record<string, SendMark> = {};
+	for (const [id, m] of Object.entries(value as Record<string, unknown>)) {
+		const mark = m as Partial<SendMark> | null;
+		if (id === '__proto__' || !mark || typeof mark.at !== 'number' || !Number.isFinite(mark.at)) continue;
+		sends[id] = { at: mark.at, ...(mark.done === true ? { done: true } : {}) };
+	}
+	return { sends };
 }
 
 function withChat(state: BudgetState, chat: string, value: ChatBudget, config: BudgetConfig): BudgetState {
@@ -99,8 +159,10 @@ export function recordInbound(state: BudgetState, chat: string, at: number, cont
 	const config = budgetConfig(partial);
 	const prev = state.chats[chat];
 	const newer = prev?.lastInboundAt === undefined || at >= prev.lastInboundAt;
+	// A send that may have reached the server after this message counts against it (STRADDLE_MS).
+	const carried = marksFor(at, prev?.sends);
 	const next: ChatBudget = newer
-		? { contextToken: contextToken || prev?.contextToken, lastInboundAt: at, sendsSince: 0 }
+		? { contextToken: contextToken || prev?.contextToken, lastInboundAt: at, sendsSince: Object.keys(carried).length, sends: carried }
 		: { ...prev, contextToken: prev?.contextToken ?? contextToken, sendsSince: prev?.sendsSince ?? 0 };
 	const out = withChat(state, chat, next, config);
 	if (newer && config.inboundLiftsThrottle && out.blockedUntil !== undefined) delete out.blockedUntil;
@@ -111,7 +173,9 @@ export function recordInbound(state: BudgetState, chat: string, at: number, cont
  * Two copies of one account's budget written by different processes (a listener
  * noting the owner's messages, a sender counting its sends) as one: per chat the
  * copy with the newer owner message wins (a new message opens a new window);
- * for the same message the higher send count; the later block.
+ * sends count by id across both copies (each once; one of the older window
+ * that may have reached the server after the newer message counts too); sends
+ * of copies without ids: the higher count; the later block.
  */
 export function mergeBudget(a: BudgetState, b: BudgetState): BudgetState {
 	const chats: Record<string, ChatBudget> = {};
@@ -125,8 +189,11 @@ export function mergeBudget(a: BudgetState, b: BudgetState): BudgetState {
 		}
 		const tx = x.lastInboundAt ?? -1;
 		const ty = y.lastInboundAt ?? -1;
-		if (tx !== ty) chats[id] = { ...(tx > ty ? x : y) };
-		else chats[id] = { contextToken: x.contextToken ?? y.contextToken, lastInboundAt: x.lastInboundAt, sendsSince: Math.max(x.sendsSince, y.sendsSince) };
+		const base = tx === ty ? { ...x, contextToken: x.contextToken ?? y.contextToken } : tx > ty ? x : y;
+		// Sends are counted by id across both copies: each copy's own plus those of the other that count for this message.
+		const sends = marksFor(base.lastInboundAt, x.sends, y.sends);
+		const loose = tx === ty ? Math.max(unmarked(x), unmarked(y)) : unmarked(base);
+		chats[id] = { ...base, sendsSince: loose + Object.keys(sends).length, sends };
 	}
 	const blocked = Math.max(a.blockedUntil ?? 0, b.blockedUntil ?? 0);
 	return { version: 1, chats, ...(blocked ? { blockedUntil: blocked } : {}) };
@@ -136,6 +203,25 @@ export function recordSend(state: BudgetState, chat: string, count = 1): BudgetS
 	if (chat === '__proto__') return state;
 	const prev = state.chats[chat] ?? { sendsSince: 0 };
 	return { ...state, chats: { ...state.chats, [chat]: { ...prev, sendsSince: Math.max(0, prev.sendsSince + count) } } };
+}
+
+/** Reserves one send per id (before it goes out). */
+export function reserveSends(state: BudgetState, chat: string, ids: readonly string[], at: number): BudgetState {
+	if (chat === '__proto__') return state;
+	const prev = state.chats[chat] ?? { sendsSince: 0 };
+	const sends = { ...(prev.sends ?? {}) };
+	for (const id of ids) if (id !== '__proto__') sends[id] = { at };
+	return { ...state, chats: { ...state.chats, [chat]: { ...prev, sendsSince: prev.sendsSince + ids.length, sends } } };
+}
+
+/** A reserved send went out (`sent`: it counts from `at`, when it finished) or did not (given back). */
+export function finishSend(state: BudgetState, chat: string, id: string, at: number, sent: boolean): BudgetState {
+	const prev = state.chats[chat];
+	if (!prev?.sends?.[id] || chat === '__proto__') return state;
+	const sends = { ...prev.sends };
+	if (sent) sends[id] = { at, done: true };
+	else delete sends[id];
+	return { ...state, chats: { ...state.chats, [chat]: { ...prev, sendsSince: Math.max(0, prev.sendsSince - (sent ? 0 : 1)), sends } } };
 }
 
 export function recordThrottle(state: BudgetState, until: number): BudgetState {

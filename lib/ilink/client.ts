@@ -6,7 +6,7 @@
  * (token) and the cursor and budget (token-free) serialize separately.
  */
 import type { BudgetConfig, BudgetState, ChatStatus } from './budget';
-import { budgetConfig, chatStatus, checkSend, emptyBudget, mergeBudget, readBudget, recordInbound, recordSend, recordThrottle } from './budget';
+import { budgetConfig, chatStatus, checkSend, emptyBudget, finishSend, mergeBudget, readBudget, recordInbound, recordThrottle, reserveSends } from './budget';
 import { InvalidInputError, NotLoggedInError, QuotaExhaustedError, SessionStaleError, ThrottledError, WindowClosedError, LoginFailedError, IlinkError } from './errors';
 import type { IlinkDeps } from './http';
 import { IlinkHttp, LIGHT_TIMEOUT_MS } from './http';
@@ -223,30 +223,33 @@ export class IlinkClient {
 
 	/**
 	 * Reserves `count` sends to `to` in the budget (so parallel sends cannot both
-	 * take the last one), or throws what stops them. What is not sent in the end
-	 * is given back with `release`.
+	 * take the last one), or throws what stops them. Each reserved send has an id;
+	 * `finish` marks it sent (it then counts from the time it finished) or gives
+	 * it back.
 	 */
-	private admit(to: string, count: number, opts: SendOptions): string | undefined {
+	private admit(to: string, count: number, opts: SendOptions): { token: string | undefined; ids: string[] } {
 		this.live();
 		const now = this.http.clock.now();
 		const verdict = checkSend(this.budgetState, to, now, count, this.config);
-		if (verdict.ok) {
-			this.budgetState = recordSend(this.budgetState, to, count);
-			return verdict.contextToken;
-		}
+		const reserve = () => {
+			const ids = Array.from({ length: count }, () => `${now.toString(36)}-${Math.floor(this.http.clock.random() * 2 ** 40).toString(36)}`);
+			this.budgetState = reserveSends(this.budgetState, to, ids, now);
+			return ids;
+		};
+		if (verdict.ok) return { token: verdict.contextToken, ids: reserve() };
 		if (verdict.reason === 'throttled') throw new ThrottledError(verdict.until ?? now, '', 'sends for now (an earlier ret -2)');
 		if (opts.ignoreBudget) {
-			this.budgetState = recordSend(this.budgetState, to, count);
-			return this.budgetState.chats[to]?.contextToken;
+			const ids = reserve();
+			return { token: this.budgetState.chats[to]?.contextToken, ids };
 		}
 		if (verdict.reason === 'quotaExhausted') throw new QuotaExhaustedError(this.config.sendsPerMessage, count, verdict.sendsLeft, verdict.reopen);
 		if (verdict.reason === 'windowClosed') throw new WindowClosedError(to, `the owner's last message is older than ${Math.round(this.config.windowMs / 3600_000)} h`, verdict.reopen);
 		throw new WindowClosedError(to, 'the owner has not written to the bot in this chat yet', verdict.reopen);
 	}
 
-	/** Gives back reserved sends that did not happen. */
-	private release(to: string, count: number): void {
-		if (count > 0) this.budgetState = recordSend(this.budgetState, to, -count);
+	/** A reserved send went out, or (`sent` false) did not and is given back. */
+	private finish(to: string, id: string | undefined, sent: boolean): void {
+		if (id) this.budgetState = finishSend(this.budgetState, to, id, this.http.clock.now(), sent);
 	}
 
 	/** A call that may find the session stale (-14) or the route throttled (-2): both are remembered. */
@@ -269,12 +272,15 @@ export class IlinkClient {
 	async sendText(to: string, text: string, opts: SendOptions = {}): Promise<SentMessage[]> {
 		const pieces = chunkText(text);
 		if (!pieces.length) throw new InvalidInputError('The text to send is empty.');
-		const token = this.admit(to, pieces.length, opts);
+		const { token, ids } = this.admit(to, pieces.length, opts);
 		const out: SentMessage[] = [];
 		try {
-			for (const piece of pieces) out.push(await this.sendOne(to, textItem(piece), token, opts.signal));
+			for (const piece of pieces) {
+				out.push(await this.sendOne(to, textItem(piece), token, opts.signal));
+				this.finish(to, ids.shift(), true);
+			}
 		} finally {
-			this.release(to, pieces.length - out.length);
+			for (const id of ids) this.finish(to, id, false);
 		}
 		return out;
 	}
@@ -284,20 +290,19 @@ export class IlinkClient {
 		if (!file.data.byteLength) throw new InvalidInputError('The file to send is empty.');
 		const kind = opts.kind ?? sendKindFor(file.mimeType);
 		const caption = opts.caption ? chunkText(opts.caption) : [];
-		const token = this.admit(to, caption.length + 1, opts);
-		let done = 0;
+		const { token, ids } = this.admit(to, caption.length + 1, opts);
 		try {
 			const session = this.live();
 			const uploaded = await this.guarded(() => uploadMedia(this.http, session, this.cdnBase, to, kind, file.data, { signal: opts.signal, randomBytes: this.options.randomBytes }));
 			for (const piece of caption) {
 				await this.sendOne(to, textItem(piece), token, opts.signal);
-				done++;
+				this.finish(to, ids.shift(), true);
 			}
 			const sent = await this.sendOne(to, mediaItem(kind, uploaded, file.fileName), token, opts.signal);
-			done++;
+			this.finish(to, ids.shift(), true);
 			return { ...sent, kind, size: file.data.byteLength };
 		} finally {
-			this.release(to, caption.length + 1 - done);
+			for (const id of ids) this.finish(to, id, false);
 		}
 	}
 

@@ -14,8 +14,8 @@ export type { SentMessage } from './send';
 export type { SendKind } from './media';
 export { sendKindFor } from './media';
 export type { UpdatesOptions } from './updates';
-export type { BudgetConfig, BudgetState, ChatBudget, ChatStatus, SendVerdict } from './budget';
-export { budgetConfig, chatStatus, checkSend, DEFAULT_BUDGET, emptyBudget, mergeBudget, readBudget, recordInbound, recordSend, recordThrottle } from './budget';
+export type { BudgetConfig, BudgetState, ChatBudget, ChatStatus, SendMark, SendVerdict } from './budget';
+export { budgetConfig, chatStatus, checkSend, DEFAULT_BUDGET, emptyBudget, finishSend, IN_FLIGHT_MS, mergeBudget, readBudget, recordInbound, recordSend, recordThrottle, reserveSends, STRADDLE_MS } from './budget';
 export { DEFAULT_BASE_URL, DEFAULT_CDN_BASE_URL, parseOriginOverride } from './hosts';
 export { CHANNEL_VERSION, ILINK_APP_ID } from './headers';
 export {

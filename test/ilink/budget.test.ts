@@ -1,4 +1,4 @@
-import { budgetConfig, chatStatus, checkSend, DEFAULT_BUDGET, emptyBudget, mergeBudget, readBudget, recordInbound, recordSend, recordThrottle } from '../../lib/ilink';
+import { budgetConfig, chatStatus, checkSend, DEFAULT_BUDGET, emptyBudget, finishSend, mergeBudget, readBudget, recordInbound, recordSend, recordThrottle, reserveSends, STRADDLE_MS } from '../../lib/ilink';
 
 const H = 3600_000;
 const T0 = 1_700_000_000_000;
@@ -80,9 +80,36 @@ describe('mergeBudget: a listener and a sender of one account, written side by s
 		const sender = recordThrottle(recordSend(base, 'owner', 10), T0 + 30 * 60_000);
 		const listener = recordInbound(base, 'owner', T0 + H, 'ctx-2');
 		const merged = mergeBudget(sender, listener);
-		expect(merged.chats.owner).toEqual({ contextToken: 'ctx-2', lastInboundAt: T0 + H, sendsSince: 0 });
+		expect(merged.chats.owner).toMatchObject({ contextToken: 'ctx-2', lastInboundAt: T0 + H, sendsSince: 0 });
 		expect(merged.blockedUntil).toBe(T0 + 30 * 60_000);
 		expect(mergeBudget(listener, sender)).toEqual(merged);
+	});
+	it('sends with ids: two senders of the same window each count once, however often the copies are merged', () => {
+		const a = finishSend(reserveSends(base, 'owner', ['a1'], T0 + 10), 'owner', 'a1', T0 + 20, true);
+		const b = finishSend(reserveSends(base, 'owner', ['b1'], T0 + 11), 'owner', 'b1', T0 + 21, true);
+		const ab = mergeBudget(a, b);
+		expect(ab.chats.owner.sendsSince).toBe(2);
+		expect(mergeBudget(mergeBudget(ab, a), b).chats.owner.sendsSince).toBe(2);
+		// A send given back is not counted; one still in flight is.
+		const back = finishSend(reserveSends(ab, 'owner', ['c1'], T0 + 30), 'owner', 'c1', T0 + 31, false);
+		expect(back.chats.owner.sendsSince).toBe(2);
+		expect(reserveSends(ab, 'owner', ['d1'], T0 + 30).chats.owner.sendsSince).toBe(3);
+	});
+	it('a reply that finished after the owner\'s next message counts against it (the server saw it after); one well before does not', () => {
+		const sender = finishSend(reserveSends(base, 'owner', ['late', 'early'], T0 + 100), 'owner', 'early', T0 + 200, true);
+		const listener = recordInbound(base, 'owner', T0 + 60_000, 'ctx-2');
+		// "late" finishes after the owner's new message arrived.
+		const done = finishSend(sender, 'owner', 'late', T0 + 60_050, true);
+		const merged = mergeBudget(done, listener);
+		expect(merged.chats.owner).toMatchObject({ contextToken: 'ctx-2', lastInboundAt: T0 + 60_000, sendsSince: 1 });
+		expect(mergeBudget(listener, done).chats.owner.sendsSince).toBe(1);
+		expect(mergeBudget(merged, done).chats.owner.sendsSince).toBe(1);
+		// In one copy: the owner's message arrives while a send is in flight; it counts against the new message.
+		const inFlight = recordInbound(reserveSends(base, 'owner', ['x'], T0 + 100), 'owner', T0 + 60_000, 'ctx-2');
+		expect(inFlight.chats.owner.sendsSince).toBe(1);
+		// A send that finished STRADDLE_MS or more before the owner's message does not.
+		const before = recordInbound(finishSend(reserveSends(base, 'owner', ['y'], T0), 'owner', 'y', T0 + 1000, true), 'owner', T0 + 1000 + STRADDLE_MS + 1, 'ctx-3');
+		expect(before.chats.owner.sendsSince).toBe(0);
 	});
 	it('chats only one side knows are kept; a hostile key is not', () => {
 		const other = recordInbound(emptyBudget(), 'someone', T0, 'ctx-9');
