@@ -34,6 +34,10 @@ export interface IlinkClientOptions extends IlinkDeps {
 	budget?: Partial<BudgetConfig>;
 	/** Key and file-key bytes for uploads (default node:crypto randomBytes). */
 	randomBytes?: RandomBytes;
+	/** Called with the new budget whenever this client changes it (so clients of one account can share it at once). */
+	onBudgetChange?: (budget: BudgetState) => void;
+	/** What other clients of the account counted, taken in before each send is admitted. */
+	sharedBudget?: () => BudgetState | undefined;
 	/** Send notifystart before the first poll and notifystop when receiving ends (default true, §7). */
 	notify?: boolean;
 }
@@ -166,6 +170,12 @@ export class IlinkClient {
 		return this.budgetState;
 	}
 
+	/** Every change of the budget by this client's own doing (a send, an owner message, a -2) is reported to `onBudgetChange`. */
+	private setBudget(state: BudgetState): void {
+		this.budgetState = state;
+		this.options.onBudgetChange?.(state);
+	}
+
 	/** Takes in what another process or client counted (mergeBudget: newest owner message, most sends, longest block). */
 	mergeBudget(other: unknown): void {
 		this.budgetState = mergeBudget(this.budgetState, readBudget(other));
@@ -178,7 +188,7 @@ export class IlinkClient {
 	/** Notes a message of the owner that arrived another way (e.g. replayed by the n8n side). */
 	noteInbound(message: Pick<IlinkMessage, 'chat' | 'fromMe' | 'timestampMs' | 'contextToken'>): void {
 		if (message.fromMe || !message.chat.id) return;
-		this.budgetState = recordInbound(this.budgetState, message.chat.id, message.timestampMs || this.http.clock.now(), message.contextToken, this.config);
+		this.setBudget(recordInbound(this.budgetState, message.chat.id, message.timestampMs || this.http.clock.now(), message.contextToken, this.config));
 	}
 
 	private async notify(which: 'notifystart' | 'notifystop', signal?: AbortSignal): Promise<void> {
@@ -229,11 +239,13 @@ export class IlinkClient {
 	 */
 	private admit(to: string, count: number, opts: SendOptions): { token: string | undefined; ids: string[] } {
 		this.live();
+		const shared = this.options.sharedBudget?.();
+		if (shared) this.budgetState = mergeBudget(this.budgetState, shared);
 		const now = this.http.clock.now();
 		const verdict = checkSend(this.budgetState, to, now, count, this.config);
 		const reserve = () => {
 			const ids = Array.from({ length: count }, () => `${now.toString(36)}-${Math.floor(this.http.clock.random() * 2 ** 40).toString(36)}`);
-			this.budgetState = reserveSends(this.budgetState, to, ids, now);
+			this.setBudget(reserveSends(this.budgetState, to, ids, now));
 			return ids;
 		};
 		if (verdict.ok) return { token: verdict.contextToken, ids: reserve() };
@@ -249,7 +261,7 @@ export class IlinkClient {
 
 	/** A reserved send went out, or (`sent` false) did not and is given back. */
 	private finish(to: string, id: string | undefined, sent: boolean): void {
-		if (id) this.budgetState = finishSend(this.budgetState, to, id, this.http.clock.now(), sent);
+		if (id) this.setBudget(finishSend(this.budgetState, to, id, this.http.clock.now(), sent));
 	}
 
 	/** A call that may find the session stale (-14) or the route throttled (-2): both are remembered. */
@@ -257,7 +269,7 @@ export class IlinkClient {
 		try {
 			return await call();
 		} catch (err) {
-			if (err instanceof ThrottledError) this.budgetState = recordThrottle(this.budgetState, err.until);
+			if (err instanceof ThrottledError) this.setBudget(recordThrottle(this.budgetState, err.until));
 			if (err instanceof SessionStaleError) this.stale = true;
 			throw err;
 		}

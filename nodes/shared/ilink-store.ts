@@ -18,7 +18,7 @@
  */
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 import type { BudgetState, Logger } from '../../lib/ilink';
-import { DEFAULT_BASE_URL, IlinkClient, mergeBudget, NotLoggedInError } from '../../lib/ilink';
+import { DEFAULT_BASE_URL, IlinkClient, mergeBudget, NotLoggedInError, parseOriginOverride } from '../../lib/ilink';
 import type { HttpRequest, HttpResponse, HttpTransport } from '../../lib/wechat';
 import { ILINK_CREDENTIAL_TYPE, ILINK_NOT_LOGGED_IN_MESSAGE, ilinkCredentialRules, ilinkSessionForCredential, ilinkSettings, readIlinkSession, storedBudget } from './ilink-credential';
 import type { RequestContext } from './n8n-runtime';
@@ -115,11 +115,32 @@ export async function openIlinkClient(ctx: RequestContext, logger?: Logger): Pro
 	const sessionJson = ilinkSessionForCredential(data);
 	const budget = storedBudget(data);
 	const stored = readIlinkSession(sessionJson);
-	const flushUrl = `${new URL(settings.originOverride ?? stored?.baseUrl ?? DEFAULT_BASE_URL).origin}/`;
+	let flushUrl = `${new URL(DEFAULT_BASE_URL).origin}/`;
+	try {
+		flushUrl = `${new URL(settings.originOverride ? parseOriginOverride(settings.originOverride) : (stored?.baseUrl ?? DEFAULT_BASE_URL)).origin}/`;
+	} catch {
+		// A bad override or base URL: the client below refuses it with its own, clear message.
+	}
 	const transport = new IlinkSessionTransport(new N8nTransport(ctx, logger, ilinkCredentialRules), stored ? sessionJson : '', budget, flushUrl);
-	const client = new IlinkClient({ transport, clock: n8nClock, logger, originOverride: settings.originOverride, budget: settings.budget });
-	transport.client = client;
 	const key = ilinkAccountKey(ctx);
+	// Clients of one account in this process share every reservation at once (two executions cannot both take the last send).
+	const built: { client?: IlinkClient } = {};
+	const client = new IlinkClient({
+		transport,
+		clock: n8nClock,
+		logger,
+		originOverride: settings.originOverride,
+		budget: settings.budget,
+		onBudgetChange: () => {
+			if (built.client) rememberBudget(key, built.client);
+		},
+		sharedBudget: () => {
+			const counted = budgets.get(key);
+			return counted && counted.botId === built.client?.botId ? counted.state : undefined;
+		},
+	});
+	built.client = client;
+	transport.client = client;
 	if (stored) {
 		client.restore(sessionJson, { budget });
 		const trigger = live.get(key);

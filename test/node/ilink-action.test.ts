@@ -228,6 +228,17 @@ describe('the send budget', () => {
 		expect(sim.sent).toHaveLength(11);
 	});
 
+	test('two executions at once in one process share every reservation: 10 sent in all, the rest refused before any request', async () => {
+		await ownerWrites();
+		const seven = Array.from({ length: 7 }, () => ({ json: {} }));
+		const runs = await Promise.all([out(text('a'), seven, { continueOnFail: true }), out(text('b'), seven, { continueOnFail: true })]);
+		const results = runs.flat();
+		expect(results.filter((r) => !r.json.error)).toHaveLength(10);
+		expect(results.filter((r) => r.json.code === 'QUOTA_EXHAUSTED')).toHaveLength(4);
+		expect(sim.sent).toHaveLength(10);
+		expect(sendRequests()).toBe(10);
+	});
+
 	test('the count reaches the credential: another process (nothing remembered) sees the first execution\'s sends', async () => {
 		await ownerWrites();
 		const first = await act([text('a'), text('b'), text('c')], [{ json: {} }, { json: {} }, { json: {} }]);

@@ -55,6 +55,8 @@ export class IlinkTriggerRun {
 	private fatal?: Error;
 	private closeCalls = 0;
 	private graceController?: AbortController;
+	/** A batch held and about to be emitted, waiting for the credential write before it. */
+	private handingOver?: Promise<void>;
 
 	private constructor(
 		private readonly ctx: ITriggerFunctions,
@@ -112,6 +114,11 @@ export class IlinkTriggerRun {
 			await Promise.race([this.login.phonePending.promise, this.scope.pause(MANUAL_LOGIN_GRACE_MS, this.graceController.signal)]);
 		}
 		this.graceController?.abort();
+		if (this.handingOver) {
+			const wait = new AbortController();
+			await Promise.race([this.handingOver.catch(() => undefined), this.scope.pause(CLOSE_WAIT_MS, wait.signal)]);
+			wait.abort();
+		}
 		this.scope.controller.abort();
 		if (this.loop) {
 			const wait = new AbortController();
@@ -266,7 +273,16 @@ export class IlinkTriggerRun {
 		if (!this.scope.manual) holdBatch(this.staticData, { seq, account: this.account, cursor, items });
 		this.current = { account: this.account, seq };
 		// The owner's new context token must be in the credential before a queue-mode worker's action node reads it.
-		if (this.transport.changed) await this.transport.flush();
+		// close() waits for this write (bounded): aborting it would drop a batch the server no longer has.
+		if (this.transport.changed) {
+			this.handingOver = this.transport.flush();
+			try {
+				await this.handingOver;
+			} finally {
+				this.handingOver = undefined;
+			}
+		}
+		// deliver() emits before its first await, so a close() waiting on handingOver resumes after the hand-off.
 		await this.delivery.deliver({ items: items.map((json) => ({ json })), cursor });
 	}
 
