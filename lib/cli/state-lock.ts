@@ -9,6 +9,7 @@
  * whose process is gone (killed while holding it) is taken over.
  */
 /* eslint-disable @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/require-node-api-error -- the command line runs under plain Node, outside n8n */
+import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 
 const RETRY_MS = 20;
@@ -41,13 +42,35 @@ async function tryTake(lock: string): Promise<boolean> {
 	}
 }
 
-/** Removes the lock when its holder has died; true when it did. */
+/** A lock file still empty after this long belongs to a process killed between creating and writing it. */
+const EMPTY_GRACE_MS = 5000;
+
+/**
+ * Removes the lock when its holder has died; true when the caller should try
+ * to take it again. Two waiters may find the same dead lock: the takeover is a
+ * rename (only one succeeds), and what was moved is checked to be that dead
+ * lock — a live one taken by mistake is linked back.
+ */
 async function clearIfOrphaned(lock: string): Promise<boolean> {
-	const text = await fs.readFile(lock, 'utf8').catch(() => null);
-	// Gone meanwhile, or created but not yet written: try again.
-	if (text === null || text === '') return text === null;
-	if (alive(Number(text))) return false;
-	await fs.rm(lock, { force: true });
+	let text: string;
+	let mtime: number;
+	try {
+		text = await fs.readFile(lock, 'utf8');
+		mtime = (await fs.stat(lock)).mtimeMs;
+	} catch {
+		return true; // Gone meanwhile.
+	}
+	const orphaned = text === '' ? Date.now() - mtime > EMPTY_GRACE_MS : !alive(Number(text));
+	if (!orphaned) return false;
+	const moved = `${lock}.${randomBytes(8).toString('hex')}.stale`;
+	try {
+		await fs.rename(lock, moved);
+	} catch {
+		return true; // Another waiter took it over first.
+	}
+	const movedText = await fs.readFile(moved, 'utf8').catch(() => '');
+	if (movedText !== text) await fs.link(moved, lock).catch(() => undefined);
+	await fs.rm(moved, { force: true });
 	return true;
 }
 

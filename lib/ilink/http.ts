@@ -7,6 +7,7 @@
 import type { Clock } from '../wechat/clock';
 import type { HttpResponse, Logger, RouteDeps } from '../wechat/transport';
 import { buildRequest, endpointName, silentLogger } from '../wechat/transport';
+import { RouteError } from '../route-errors';
 import { AbortedError, IlinkApiError, isAbort, NetworkError, ProtocolError, redact, SessionStaleError, ThrottledError } from './errors';
 import type { IdentityOptions } from './headers';
 import { baseInfo, getHeaders, postHeaders } from './headers';
@@ -102,6 +103,8 @@ export class IlinkHttp {
 			return await this.deps.transport.request(buildRequest(method, url, headers, opts, API_TIMEOUT_MS));
 		} catch (err) {
 			if (isAbort(err, opts.signal)) throw opts.signal?.aborted ? new AbortedError() : new NetworkError(`Request to ${endpoint} was cut off.`);
+			// The transport's own verdict that is not about the network (e.g. the host's "not logged in"): as is, never retried as a blip.
+			if (err instanceof RouteError && err.code !== 'NETWORK' && err.code !== 'ABORTED') throw err;
 			const said = redact(err instanceof Error ? err.message : String(err), [opts.token, ...(opts.secrets ?? [])]);
 			throw new NetworkError(`Request to ${endpoint} failed: ${said}`, undefined, isTimeout(err));
 		}

@@ -6,7 +6,7 @@
  * a newer login from another process is never replaced.
  */
 import type { IAdditionalCredentialOptions, ICredentialDataDecryptedObject } from 'n8n-workflow';
-import { checkpointAccount, CREDENTIAL_TYPE, loginTimeOf, sessionFingerprint, sessionForCredential, sessionTokens } from './credential-data';
+import { checkpointAccount, CREDENTIAL_TYPE, loginTimeOf, NOT_LOGGED_IN_MESSAGE, sessionFingerprint, sessionForCredential, sessionTokens } from './credential-data';
 import type { RequestContext } from './request-context';
 
 /** What the next authenticated request writes into the stored credential. */
@@ -17,6 +17,8 @@ export interface CredentialUpdate {
 	checkpoint?: string;
 	/** iLink: the send budget (per conversation: context token, last inbound, sends since), merged with the stored one. */
 	budget?: unknown;
+	/** iLink: the bot the budget belongs to (a budget of another bot than the stored one is dropped). */
+	budgetBot?: string;
 }
 
 /**
@@ -25,12 +27,15 @@ export interface CredentialUpdate {
  */
 export interface CredentialRules {
 	type: string;
+	/** What the credential's preAuthentication says when it holds no session: the user must log in (not a network failure). */
+	notLoggedIn: string;
 	apply(stored: ICredentialDataDecryptedObject, update: CredentialUpdate, warn: (message: string) => void): ICredentialDataDecryptedObject | undefined;
 }
 
 /** The WeChat Web credential: never replace a newer login; a checkpoint only for the session stored. */
 export const webCredentialRules: CredentialRules = {
 	type: CREDENTIAL_TYPE,
+	notLoggedIn: NOT_LOGGED_IN_MESSAGE,
 	apply(stored, update, warn) {
 		const data: ICredentialDataDecryptedObject = { ...stored, sessionRevision: '' };
 		const current = sessionForCredential(stored);

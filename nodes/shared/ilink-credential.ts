@@ -128,10 +128,16 @@ export function ilinkSettings(data: ICredentialDataDecryptedObject): IlinkSettin
  */
 export const ilinkCredentialRules: CredentialRules = {
 	type: ILINK_CREDENTIAL_TYPE,
+	notLoggedIn: ILINK_NOT_LOGGED_IN_MESSAGE,
 	apply(stored, update, warn) {
 		const data: ICredentialDataDecryptedObject = { ...stored, sessionRevision: '' };
 		// Log Out (the action node): forget the session, pasted or stored; the next trigger activation logs in again.
-		if (update.session === '') return { ...data, session: '', sessionImport: '', budget: JSON.stringify(emptyBudget()), checkpoint: '', loggedOutAt: String(Date.now()) };
+		// A -2 block outlives a log-out and a new login: logging in again must not be a way around it.
+		const keepBlock = (): string => {
+			const until = storedBudget(stored).blockedUntil;
+			return JSON.stringify(until ? { ...emptyBudget(), blockedUntil: until } : emptyBudget());
+		};
+		if (update.session === '') return { ...data, session: '', sessionImport: '', budget: keepBlock(), checkpoint: '', loggedOutAt: String(Date.now()) };
 		const current = ilinkSessionForCredential(stored);
 		let session = current;
 		if (update.session !== undefined) {
@@ -142,12 +148,13 @@ export const ilinkCredentialRules: CredentialRules = {
 			data.session = update.session;
 			delete data.loggedOutAt;
 			// A newly bound bot: the old conversations' tokens and counts mean nothing to it.
-			if (botOf(current) !== botOf(update.session)) data.budget = JSON.stringify(emptyBudget());
+			if (botOf(current) !== botOf(update.session)) data.budget = keepBlock();
 			session = update.session;
 		}
-		if (update.budget !== undefined) {
+		// A budget counted for another bot than the one stored (a client opened before a new login or a log-out) is dropped.
+		if (update.budget !== undefined && (!update.budgetBot || update.budgetBot === botOf(session))) {
 			const ours = readBudget(update.budget);
-			const before = update.session !== undefined && botOf(current) !== botOf(session) ? emptyBudget() : storedBudget(stored);
+			const before = update.session !== undefined && botOf(current) !== botOf(session) ? readBudget(JSON.parse(data.budget as string)) : storedBudget(stored);
 			data.budget = JSON.stringify(mergeBudget(before, ours));
 		}
 		if (update.checkpoint !== undefined) {

@@ -85,7 +85,7 @@ export class IlinkSessionTransport implements HttpTransport {
 		const budget = JSON.stringify(client.budget());
 		const changed = session !== this.persistedSession || budget !== this.persistedBudget;
 		if (changed && queue) {
-			const update: { session?: string; budget: BudgetState } = { budget: client.budget() };
+			const update: { session?: string; budget: BudgetState; budgetBot?: string } = { budget: client.budget(), budgetBot: client.botId };
 			if (session !== this.persistedSession) update.session = session;
 			this.inner.persistOnNextRequest(update);
 			this.persistedSession = session;

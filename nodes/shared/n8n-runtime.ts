@@ -8,7 +8,6 @@ import type { IAdditionalCredentialOptions, ICredentialDataDecryptedObject, IHtt
 import * as n8nWorkflow from 'n8n-workflow';
 import type { Clock, HttpRequest, HttpResponse, HttpTransport } from '../../lib/wechat';
 import { NetworkError, NotLoggedInError } from '../../lib/wechat';
-import { NOT_LOGGED_IN_MESSAGE } from './credential-data';
 import type { CredentialRules, CredentialUpdate } from './credential-writeback';
 import { CredentialWriteBack, webCredentialRules } from './credential-writeback';
 import type { RequestContext } from './request-context';
@@ -70,6 +69,7 @@ export class N8nTransport implements HttpTransport {
 	private credential: { data: ICredentialDataDecryptedObject; readAt: number } | null = null;
 
 	private readonly credentialType: string;
+	private readonly notLoggedIn: string;
 
 	constructor(
 		private readonly ctx: RequestContext,
@@ -78,6 +78,7 @@ export class N8nTransport implements HttpTransport {
 	) {
 		this.writeBack = new CredentialWriteBack(ctx, logger, rules);
 		this.credentialType = rules.type;
+		this.notLoggedIn = rules.notLoggedIn;
 	}
 
 	/**
@@ -182,7 +183,7 @@ export class N8nTransport implements HttpTransport {
 		if (req.signal?.aborted) return abortError();
 		const e = err as { message?: string; description?: string; cause?: { code?: string; message?: string }; code?: string };
 		const text = `${e?.message ?? ''} ${e?.description ?? ''} ${e?.cause?.message ?? ''}`;
-		if (text.includes(NOT_LOGGED_IN_MESSAGE.slice(0, 30))) return new NotLoggedInError(NOT_LOGGED_IN_MESSAGE);
+		if (text.includes(this.notLoggedIn.slice(0, 40))) return new NotLoggedInError(this.notLoggedIn);
 		if (/abort|cancel/i.test(text) && !/timeout/i.test(text)) {
 			// Nobody here asked for it: n8n's helpers say "aborted" for a body cut short. Keep
 			// n8n's error as the cause, so the client can tell a dropped connection (http.ts).

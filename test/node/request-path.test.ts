@@ -9,6 +9,9 @@
 import type { IAdditionalCredentialOptions, ICredentialDataDecryptedObject, IHttpRequestOptions, INode } from 'n8n-workflow';
 import type { HttpRequest } from '../../lib/wechat/transport';
 import { N8nTransport, type RequestContext } from '../../nodes/shared/n8n-runtime';
+import { IlinkClient } from '../../lib/ilink';
+import { NotLoggedInError } from '../../lib/wechat';
+import { ILINK_NOT_LOGGED_IN_MESSAGE, ilinkCredentialRules } from '../../nodes/shared/ilink-credential';
 
 interface Fake {
 	ctx: RequestContext;
@@ -139,5 +142,27 @@ describe('N8nTransport: the credential for authenticated requests', () => {
 		await t.request(get);
 		await t.request(get);
 		expect(f.reads).toEqual({ ours: 0, n8n: 2 });
+	});
+});
+
+describe('N8nTransport: the credential says "not logged in"', () => {
+	it('is a NotLoggedInError with the route\'s own message on the iLink route, not a network failure; the iLink client passes it on unretried', async () => {
+		const ctx = {
+			getNode: () => ({ id: 'n', name: 'Bot', type: 'wechat', typeVersion: 1, position: [0, 0], parameters: {}, credentials: { weChatIlinkApi: { id: 'c', name: 'Bot' } } }) as INode,
+			getCredentials: async <T extends object>() => ({ sessionRevision: '' }) as T,
+			helpers: {
+				httpRequest: async () => ({ statusCode: 200, headers: {}, body: 'ok' }),
+				httpRequestWithAuthentication: async () => {
+					throw new Error(ILINK_NOT_LOGGED_IN_MESSAGE);
+				},
+			},
+		} as unknown as RequestContext;
+		const transport = new N8nTransport(ctx, undefined, ilinkCredentialRules);
+		const error = await transport.request(get).catch((e: unknown) => e);
+		expect(error).toBeInstanceOf(NotLoggedInError);
+		expect((error as Error).message).toBe(ILINK_NOT_LOGGED_IN_MESSAGE);
+		const client = new IlinkClient({ transport, clock: { now: () => Date.now(), random: () => 0.5, sleep: async () => undefined }, notify: false });
+		client.restore(JSON.stringify({ format: 'ilink-session', version: 1, botToken: 'tok-0123456789', baseUrl: 'https://ilinkai.weixin.qq.com', botId: 'b@im.bot', ownerId: 'o@im.wechat', loggedInAt: 1 }));
+		await expect(client.verify()).rejects.toMatchObject({ code: 'NOT_LOGGED_IN' });
 	});
 });

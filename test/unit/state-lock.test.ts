@@ -33,4 +33,26 @@ describe('command line state lock', () => {
 		await expect(fs.stat(`${file}.lock`)).rejects.toMatchObject({ code: 'ENOENT' });
 		expect(await withStateLock(file, async () => 'ran')).toBe('ran');
 	});
+
+	it('an empty lock left by a holder killed before writing its pid is taken over once it is a few seconds old', async () => {
+		const file = path.join(dir, 'state.json');
+		await fs.writeFile(`${file}.lock`, '');
+		const old = new Date(Date.now() - 60_000);
+		await fs.utimes(`${file}.lock`, old, old);
+		expect(await withStateLock(file, async () => 'ran')).toBe('ran');
+	});
+
+	it('many waiters on a dead holder\'s lock: one at a time still, no count lost', async () => {
+		const file = path.join(dir, 'state.json');
+		await fs.writeFile(file, '0');
+		await fs.writeFile(`${file}.lock`, '99999999');
+		const bump = () =>
+			withStateLock(file, async () => {
+				const n = Number(await fs.readFile(file, 'utf8'));
+				await new Promise((r) => setTimeout(r, 2));
+				await fs.writeFile(file, String(n + 1));
+			});
+		await Promise.all(Array.from({ length: 10 }, bump));
+		expect(Number(await fs.readFile(file, 'utf8'))).toBe(10);
+	});
 });
