@@ -119,6 +119,11 @@ export function claimSyncLoop(key: string, owner: object): boolean {
 	return true;
 }
 
+/** Whether a trigger runs the loop of this account in this process now. */
+export function syncLoopHeld(key: string): boolean {
+	return syncLoops.has(key);
+}
+
 export function releaseSyncLoop(key: string, owner: object): void {
 	if (syncLoops.get(key) === owner) syncLoops.delete(key);
 }

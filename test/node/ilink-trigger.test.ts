@@ -161,6 +161,19 @@ describe('login, more', () => {
 	});
 });
 
+describe('a test run beside the active workflow', () => {
+	it('is refused with a clear error instead of taking the active workflow\'s messages (each is handed out once)', async () => {
+		const credential = await bound();
+		const active = await start(ILINK, { credential });
+		await polling();
+		const manual = await start(ILINK, { credential, mode: 'manual' });
+		await expect(manual.runManual()).rejects.toThrow(/already receives the messages of this bot/);
+		const sent = ownerSends('for the active one');
+		const [item] = await active.waitForItems(0, 1);
+		expect(item.json).toMatchObject({ id: sent.messageId, text: 'for the active one' });
+	});
+});
+
 describe('messages', () => {
 	it('one item per message: route, exact 64-bit id, window and sends left; the context token only in the credential', async () => {
 		const credential = await bound();

@@ -6,6 +6,7 @@
  * the long poll, every pause, the login and the window warnings.
  */
 import type { IDataObject, ITriggerFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 import type { IlinkClient, IlinkMessage, IlinkReceiveEvent } from '../../../lib/ilink';
 import { IlinkError, SessionStaleError } from '../../../lib/ilink';
 import { CheckpointWriter } from '../../shared/checkpoint';
@@ -16,7 +17,7 @@ import type { IlinkSessionTransport, OpenedIlinkClient } from '../../shared/ilin
 import { openIlinkClient, registerLiveIlinkClient, unregisterLiveIlinkClient } from '../../shared/ilink-store';
 import { n8nClock } from '../../shared/n8n-runtime';
 import type { SessionTransport } from '../../shared/session-transport';
-import { claimSyncLoop, releaseSyncLoop } from '../../shared/session-store';
+import { claimSyncLoop, releaseSyncLoop, syncLoopHeld } from '../../shared/session-store';
 import { Delivery } from '../delivery';
 import { TriggerScope } from '../scope';
 import { CLOSE_WAIT_MS, MANUAL_LOGIN_GRACE_MS, SYNC_LOOP_WAIT_MS } from '../trigger-run';
@@ -154,7 +155,17 @@ export class IlinkTriggerRun {
 
 	/** Production: one receive loop per account in this process (a second workflow on the credential waits). */
 	private async claimLoop(): Promise<boolean> {
-		if (this.scope.manual) return true;
+		if (this.scope.manual) {
+			// iLink hands each message out once: a test run polling beside the active workflow would take messages from it.
+			if (syncLoopHeld(this.key)) {
+				throw new NodeOperationError(
+					this.ctx.getNode(),
+					'An active workflow already receives the messages of this bot; a test run would take them away from it (WeChat hands each message out once).',
+					{ description: 'Deactivate the workflow that uses this credential to test here, or look at its executions.' },
+				);
+			}
+			return true;
+		}
 		let warned = false;
 		while (!claimSyncLoop(this.key, this)) {
 			if (!warned) {
