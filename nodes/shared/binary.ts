@@ -72,3 +72,19 @@ export function binaryStream(source: AsyncIterable<Uint8Array>, onAbandon?: () =
 	};
 	return wrapper as unknown as BinarySource;
 }
+
+/**
+ * An input item's binary property as a file to send: its bytes, the file name
+ * (the node's File Name option, else the binary's, else `<property>.<ext>`) and
+ * MIME type. Both routes' send operations read it the same way.
+ */
+export async function inputFile(fn: IExecuteFunctions, i: number): Promise<{ bytes: Uint8Array; fileName: string; mimeType: string }> {
+	const prop = fn.getNodeParameter('binaryPropertyName', i) as string;
+	const meta = fn.helpers.assertBinaryData(i, prop);
+	const buffer = await fn.helpers.getBinaryDataBuffer(i, prop);
+	const options = fn.getNodeParameter('options', i, {}) as { fileName?: string };
+	const mimeType = meta.mimeType || 'application/octet-stream';
+	const ext = meta.fileExtension ? `.${meta.fileExtension}` : '';
+	const fileName = (options.fileName || meta.fileName || `${prop}${ext}`).trim();
+	return { bytes: new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength), fileName, mimeType };
+}

@@ -2,6 +2,7 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import type { FileInput, MediaReference, Mentions, RawContact, SendableKind, SentMedia, SentMessage, WeChatClient } from '../../../lib/wechat';
 import { ApiError, InvalidInputError, isGroupUserName, mediaKindFor } from '../../../lib/wechat';
+import { inputFile } from '../../shared/binary';
 import { chatRef, findMember, groupWithMembers, mentionName, readLocator, resolveChat } from './chats';
 import type { ActionContext, ItemOperation, ItemResult } from './context';
 import { isRevokeRefusal, revokeRefused } from './errors';
@@ -82,23 +83,11 @@ const sendText: ItemOperation = async (ctx, i) => {
 	return [sentJson(sent, chat, { type: 'text', text: prepared.text, mentions: prepared.mentioned })];
 };
 
-/** The input item's binary data as an upload. */
-async function binaryFile(ctx: ActionContext, i: number): Promise<{ bytes: Uint8Array; fileName: string; mimeType: string }> {
-	const prop = ctx.fn.getNodeParameter('binaryPropertyName', i) as string;
-	const meta = ctx.fn.helpers.assertBinaryData(i, prop);
-	const buffer = await ctx.fn.helpers.getBinaryDataBuffer(i, prop);
-	const options = ctx.fn.getNodeParameter('options', i, {}) as { fileName?: string };
-	const mimeType = meta.mimeType || 'application/octet-stream';
-	const ext = meta.fileExtension ? `.${meta.fileExtension}` : '';
-	const fileName = (options.fileName || meta.fileName || `${prop}${ext}`).trim();
-	return { bytes: new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength), fileName, mimeType };
-}
-
 function sendBinary(expected: 'image' | 'video' | 'file' | 'emoticon'): ItemOperation {
 	return async (ctx, i) => {
 		const client = await ctx.client();
 		const chat = await recipient(ctx, client, i);
-		const file = await binaryFile(ctx, i);
+		const file = await inputFile(ctx.fn, i);
 		const natural = mediaKindFor(file.fileName, file.mimeType);
 		let kind: SendableKind = expected;
 		if (expected === 'image') {

@@ -8,6 +8,7 @@ import type { IDataObject } from 'n8n-workflow';
 import type { SendKind, SentMessage } from '../../../lib/ilink';
 import { InvalidInputError, sendKindFor } from '../../../lib/ilink';
 import { budgetFields } from './budget-fields';
+import { inputFile } from '../../shared/binary';
 import type { IlinkActionContext, IlinkItemOperation } from './context';
 import { recipientOf } from './recipient';
 
@@ -33,14 +34,8 @@ export const sendText: IlinkItemOperation = async (ctx, i) => {
 
 /** The input item's binary data, named like the Web route names it. */
 async function binaryFile(ctx: IlinkActionContext, i: number): Promise<{ data: Uint8Array; fileName: string; mimeType: string }> {
-	const prop = ctx.fn.getNodeParameter('binaryPropertyName', i) as string;
-	const meta = ctx.fn.helpers.assertBinaryData(i, prop);
-	const buffer = await ctx.fn.helpers.getBinaryDataBuffer(i, prop);
-	const options = ctx.fn.getNodeParameter('options', i, {}) as { fileName?: string };
-	const mimeType = meta.mimeType || 'application/octet-stream';
-	const ext = meta.fileExtension ? `.${meta.fileExtension}` : '';
-	const fileName = (options.fileName || meta.fileName || `${prop}${ext}`).trim();
-	return { data: new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength), fileName, mimeType };
+	const { bytes, fileName, mimeType } = await inputFile(ctx.fn, i);
+	return { data: bytes, fileName, mimeType };
 }
 
 /** `kind` fixed (Send Image / Video / File) or, for Send Media, by MIME type. */
