@@ -31,6 +31,8 @@ export interface Checkpoint {
 	account: string;
 	seq: number;
 	cursor: string;
+	/** The workflow that wrote it (iLink: a held batch is done only by its own workflow's checkpoint). */
+	workflow?: string;
 }
 
 export function parseCheckpoint(value: unknown): Checkpoint | null {
@@ -38,7 +40,15 @@ export function parseCheckpoint(value: unknown): Checkpoint | null {
 	try {
 		const c = JSON.parse(value) as Partial<Checkpoint>;
 		if (c?.format !== FORMAT || c.version !== VERSION || typeof c.cursor !== 'string' || typeof c.account !== 'string') return null;
-		return { format: FORMAT, version: VERSION, route: String(c.route ?? ''), account: c.account, seq: Number(c.seq) || 0, cursor: c.cursor };
+		return {
+			format: FORMAT,
+			version: VERSION,
+			route: String(c.route ?? ''),
+			account: c.account,
+			seq: Number(c.seq) || 0,
+			cursor: c.cursor,
+			...(typeof c.workflow === 'string' ? { workflow: c.workflow } : {}),
+		};
 	} catch {
 		return null;
 	}
@@ -82,11 +92,12 @@ export class CheckpointWriter {
 		/** Also write to the credential (after-the-run modes). */
 		private readonly toCredential: SessionTransport | null,
 		private seq: number,
+		private readonly workflow?: string,
 	) {}
 
 	/** `account`: the session's fingerprint (credential-data.ts). */
 	commit(account: string, cursor: string): void {
-		const checkpoint: Checkpoint = { format: FORMAT, version: VERSION, route: this.route, account, seq: ++this.seq, cursor };
+		const checkpoint: Checkpoint = { format: FORMAT, version: VERSION, route: this.route, account, seq: ++this.seq, cursor, ...(this.workflow ? { workflow: this.workflow } : {}) };
 		const json = JSON.stringify(checkpoint);
 		this.staticData[CHECKPOINT_KEY] = json;
 		this.toCredential?.persistCheckpoint(json);

@@ -104,6 +104,8 @@ export interface EmitRecord {
 }
 
 export interface TriggerRunOptions {
+	/** The workflow's id (default: a new one per run; a restart of the same workflow passes the same). */
+	workflowId?: string;
 	/** `trigger` = an active workflow (ActiveWorkflows.add); `manual` = "Execute step" / "Listen for event". */
 	mode?: 'trigger' | 'manual';
 	activation?: WorkflowActivateMode;
@@ -181,7 +183,7 @@ export async function runTrigger(parameters: NodeParams, options: TriggerRunOpti
 			credentialTypes: CREDENTIAL_TYPES,
 			staticData: options.staticData ? { [`node:${nodeName}`]: options.staticData } : undefined,
 			nodeName,
-			workflowId: `wf-node-harness-${++workflowCounter}`,
+			workflowId: options.workflowId ?? `wf-node-harness-${++workflowCounter}`,
 		},
 		mode,
 	);

@@ -39,7 +39,7 @@ const polls = () => sim.requests.filter((r) => r.endpoint === 'getupdates').leng
 const ids = (run: TriggerRun) => run.items(0).map((i) => String(i.json.id));
 
 async function start(mode: Mode, credential: StoredCredential, staticData?: IDataObject): Promise<TriggerRun> {
-	const run = await runTrigger({ authentication: 'weChatIlinkApi', options: { advanceSyncPosition: mode } }, { credential, staticData, finishRuns: 'manually' });
+	const run = await runTrigger({ authentication: 'weChatIlinkApi', options: { advanceSyncPosition: mode } }, { credential, staticData, finishRuns: 'manually', workflowId: 'wf-ilink-restarts' });
 	runs.push(run);
 	return run;
 }

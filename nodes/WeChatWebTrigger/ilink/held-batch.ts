@@ -47,14 +47,18 @@ export interface IlinkStart {
 	pending?: HeldBatch;
 }
 
-export function ilinkStart(staticData: IDataObject, credential: ICredentialDataDecryptedObject, account: string): IlinkStart {
-	const checkpoints = [parseCheckpoint(staticData[CHECKPOINT_KEY]), parseCheckpoint(credential[CHECKPOINT_KEY])].filter(
-		(c): c is Checkpoint => !!c && c.route === ILINK_ROUTE,
-	);
+export function ilinkStart(staticData: IDataObject, credential: ICredentialDataDecryptedObject, account: string, workflow?: string): IlinkStart {
+	const isIlink = (c: Checkpoint | null) => !!c && c.route === ILINK_ROUTE;
+	const fromStatic = parseCheckpoint(staticData[CHECKPOINT_KEY]);
+	const fromCredential = parseCheckpoint(credential[CHECKPOINT_KEY]);
+	const checkpoints = [fromStatic, fromCredential].filter((c): c is Checkpoint => isIlink(c));
+	// Every workflow on the credential writes its checkpoint there: only this workflow's (or one from before
+	// checkpoints named their workflow) says its held batch is done.
+	const doneBy = [fromStatic, fromCredential && (!workflow || !fromCredential.workflow || fromCredential.workflow === workflow) ? fromCredential : null].filter((c): c is Checkpoint => isIlink(c));
 	const held = readHeldBatch(staticData);
 	const seq = Math.max(0, held?.seq ?? 0, ...checkpoints.map((c) => c.seq));
 	const own = checkpoints.filter((c) => account && c.account === account).sort((a, b) => b.seq - a.seq)[0];
-	const done = !!held && checkpoints.some((c) => c.account === held.account && c.seq >= held.seq);
+	const done = !!held && doneBy.some((c) => c.account === held.account && c.seq >= held.seq);
 	const pending = held && !done ? held : undefined;
 	// The held batch's cursor is past the committed one (same session): start behind it.
 	const cursor = pending && pending.account === account && pending.seq > (own?.seq ?? 0) ? pending.cursor : own?.cursor;

@@ -75,7 +75,7 @@ export class IlinkTriggerRun {
 		this.delivery = new Delivery(this.scope, settings.advance, (cursor) => this.commit(cursor));
 		// Static data is durable only with an emit; the after-the-run modes commit after it, so they also write the credential.
 		const sink = this.delivery.waitsForRuns ? checkpointSink(this.transport) : null;
-		this.checkpoints = new CheckpointWriter(this.staticData, ILINK_ROUTE, sink, start.seq);
+		this.checkpoints = new CheckpointWriter(this.staticData, ILINK_ROUTE, sink, start.seq, workflowId(ctx));
 		this.login = new IlinkLogin(this.scope, this.client);
 		this.warnings = new WindowWarnings(this.scope, settings.warnBeforeMs, () => this.bot(), this.staticData);
 	}
@@ -84,7 +84,7 @@ export class IlinkTriggerRun {
 		const settings = readIlinkSettings(ctx);
 		const opened = await openIlinkClient(ctx, ctx.logger);
 		const account = opened.client.hasSession ? ilinkFingerprint(opened.sessionJson) : '';
-		const start = ilinkStart(ctx.getWorkflowStaticData('node'), opened.data, account);
+		const start = ilinkStart(ctx.getWorkflowStaticData('node'), opened.data, account, workflowId(ctx));
 		if (start.cursor && opened.client.hasSession) opened.client.restore(opened.sessionJson, { cursor: start.cursor });
 		return new IlinkTriggerRun(ctx, settings, opened, start);
 	}
@@ -362,4 +362,9 @@ export class IlinkTriggerRun {
 function checkpointSink(transport: IlinkSessionTransport): SessionTransport {
 	const sink = { persistCheckpoint: (json: string) => transport.persistCheckpoint(json), flush: async () => await transport.flush() };
 	return sink as unknown as SessionTransport;
+}
+
+/** The workflow's id ('' when n8n has none, e.g. an unsaved one). */
+function workflowId(ctx: ITriggerFunctions): string {
+	return String(ctx.getWorkflow().id ?? '');
 }
