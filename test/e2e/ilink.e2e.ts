@@ -108,7 +108,7 @@ describe.each(LINES)('n8n line %s: the iLink route', (line) => {
 	});
 
 	it('a burst from `n8n execute` shares the budget: sends up to the limit, the rest refused before any request', async () => {
-		// The trigger's replies used one send after "after restart"; 12 more: 9 fit.
+		// The trigger's replies used one or two sends of "after restart"'s ten; of 12 more, the rest fit.
 		await n8n.api('POST', `/workflows/${WF}/deactivate`);
 		await n8n.importWorkflows([
 			workflow(WF_BURST, 'E2E iLink burst', [
@@ -123,7 +123,12 @@ describe.each(LINES)('n8n line %s: the iLink route', (line) => {
 		expect(out).toHaveLength(12);
 		const ok = out.filter((o) => !o.error);
 		const refused = out.filter((o) => o.error);
-		expect(ok).toHaveLength(9);
+		// What was left: 10 minus the reply to "after restart", and minus the reply to "while down" when it
+		// reached WeChat after "after restart" did (WeChat counts it there; so do we: lib/ilink/budget.ts STRADDLE_MS).
+		const before = Number(ok[0].sendsLeft) + 1;
+		expect(before === 9 || before === 8).toBe(true);
+		expect(ok).toHaveLength(before);
+		expect(refused).toHaveLength(12 - before);
 		expect(ok[ok.length - 1].sendsLeft).toBe(0);
 		for (const r of refused) expect(String(r.error)).toMatch(/owner/i);
 		const burst = sim.sent.slice(sentBefore);
